@@ -1,0 +1,18 @@
+/*
+ * fault: a store to an unmapped low address. The guest must die of SIGSEGV:
+ * bsdemu exits 139 (128 + 11) and prints one line on stderr.
+ * Expected stdout: "before fault" only.
+ */
+#include "rt.h"
+
+int
+main(int argc, char **argv, char **envp)
+{
+	(void)argc;
+	(void)argv;
+	(void)envp;
+	printf("before fault\n");
+	__asm__ volatile("movl $1, 0x10" ::: "memory");
+	printf("after fault\n");
+	return 0;
+}

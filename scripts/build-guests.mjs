@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Builds the freestanding FreeBSD/amd64 guest programs used by bsdemu's tests.
+//
+//   guest-binaries/src/<name>.c  ->  guest-binaries/build/amd64/<name>
+//   guest-binaries/src/hello.c   ->  guest-binaries/demo/hello-amd64 (committed, reproducible)
+//
+// Needs clang and ld.lld (Debian: apt-get install clang lld). No FreeBSD sysroot:
+// the programs link only against guest-binaries/runtime/. Rebuilds only what is
+// older than its sources. Prints one line per program built.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const gb = path.join(root, 'guest-binaries');
+const srcDir = path.join(gb, 'src');
+const rtDir = path.join(gb, 'runtime');
+const outDir = path.join(gb, 'build', 'amd64');
+const objDir = path.join(outDir, 'obj');
+const demoOut = path.join(gb, 'demo', 'hello-amd64');
+const force = process.argv.includes('--force');
+
+const TARGET = 'x86_64-unknown-freebsd14';
+const CFLAGS = [
+  `--target=${TARGET}`,
+  '-ffreestanding', '-fno-builtin', '-nostdlib', '-nostdlibinc',
+  '-O2', '-g0', '-std=gnu11', '-Wall', '-Wno-unused-function',
+  '-fno-stack-protector', '-fno-pic', '-fno-pie',
+  '-fno-asynchronous-unwind-tables', '-fno-unwind-tables', '-fno-ident',
+  '-ffunction-sections', '-fdata-sections',
+  '-I', rtDir,
+];
+// -m elf_x86_64_fbsd makes lld write EI_OSABI = 9 (FreeBSD); crt0.S adds the
+// .note.tag ABI note as well. No build id, no PT_INTERP, non-PIE static.
+const LDFLAGS = [
+  '-m', 'elf_x86_64_fbsd', '-static', '--no-pie', '-nostdlib', '-e', '_start',
+  '--build-id=none', '-z', 'noexecstack', '--gc-sections', '--no-undefined',
+];
+
+function have(cmd) {
+  const r = spawnSync(cmd, ['--version'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function ensureTools() {
+  const missing = ['clang', 'ld.lld'].filter((c) => !have(c));
+  if (missing.length === 0) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    console.log(`build-guests: missing ${missing.join(' and ')}; install the packages: clang lld (e.g. sudo apt-get install -y clang lld)`);
+    process.exit(1);
+  }
+  console.log('build-guests: installing clang lld with apt-get');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'clang', 'lld']]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (r.status !== 0) {
+      console.log(`build-guests: apt-get ${args[0]} failed; install the packages: clang lld`);
+      process.exit(1);
+    }
+  }
+  const still = ['clang', 'ld.lld'].filter((c) => !have(c));
+  if (still.length) {
+    console.log(`build-guests: ${still.join(' and ')} still missing after apt-get; install the packages: clang lld`);
+    process.exit(1);
+  }
+}
+
+const mtime = (f) => { try { return fs.statSync(f).mtimeMs; } catch { return -1; } };
+const newest = (files) => Math.max(...files.map(mtime));
+
+function run(cmd, args, cwd = root) {
+  try {
+    execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    console.error(`build-guests: failed: ${cmd} ${args.join(' ')}`);
+    process.exit(1);
+  }
+}
+
+// Relative paths keep absolute directories out of every output.
+const rel = (f) => path.relative(root, f);
+
+function compile(src, obj, deps) {
+  if (!force && mtime(obj) >= newest([src, ...deps])) return;
+  run('clang', [...CFLAGS, '-c', rel(src), '-o', rel(obj)]);
+}
+
+function main() {
+  ensureTools();
+  fs.mkdirSync(objDir, { recursive: true });
+  fs.mkdirSync(path.dirname(demoOut), { recursive: true });
+
+  const headers = fs.readdirSync(rtDir).filter((f) => f.endsWith('.h')).map((f) => path.join(rtDir, f));
+  const scriptSelf = fileURLToPath(import.meta.url);
+  const common = [...headers, scriptSelf];
+
+  const rtSources = ['crt0.S', 'syscall.c', 'rt.c'];
+  const rtObjs = rtSources.map((s) => {
+    const src = path.join(rtDir, s);
+    const obj = path.join(objDir, `rt-${path.basename(s).replace(/\.[cS]$/, '')}.o`);
+    compile(src, obj, common);
+    return obj;
+  });
+
+  const programs = fs.readdirSync(srcDir).filter((f) => f.endsWith('.c')).sort();
+  let built = 0;
+  for (const file of programs) {
+    const name = file.slice(0, -2);
+    const src = path.join(srcDir, file);
+    const obj = path.join(objDir, `${name}.o`);
+    const out = path.join(outDir, name);
+    compile(src, obj, common);
+    if (!force && mtime(out) >= newest([obj, ...rtObjs])) continue;
+    run('ld.lld', [...LDFLAGS, '-o', rel(out), ...rtObjs.map(rel), rel(obj)]);
+    console.log(`built ${rel(out)}`);
+    built++;
+  }
+
+  // The committed demo: hello, stripped. Same bytes on every build.
+  const helloObj = path.join(objDir, 'hello.o');
+  if (force || mtime(demoOut) < newest([helloObj, ...rtObjs])) {
+    const tmp = `${demoOut}.tmp`;
+    run('ld.lld', [...LDFLAGS, '--strip-all', '-o', rel(tmp), ...rtObjs.map(rel), rel(helloObj)]);
+    const fresh = fs.readFileSync(tmp);
+    let old = null;
+    try { old = fs.readFileSync(demoOut); } catch { /* first build */ }
+    if (old && Buffer.compare(old, fresh) === 0) {
+      fs.rmSync(tmp);
+      const now = new Date();
+      fs.utimesSync(demoOut, now, now);
+    } else {
+      fs.renameSync(tmp, demoOut);
+      fs.chmodSync(demoOut, 0o755);
+      console.log(`built ${rel(demoOut)}`);
+      built++;
+    }
+  }
+  if (built === 0) console.log('guest binaries up to date');
+}
+
+main();

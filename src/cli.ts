@@ -1,0 +1,128 @@
+// bsdemu [options] <program> [args...]: option parsing stops at the program; its own arguments pass through.
+import { Command, InvalidArgumentError } from 'commander';
+import { openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Amd64Cpu } from './cpu/amd64/index.js';
+import { INSTALL_HINT } from './cpu/libpath.js';
+import { LibUnicornMissing, UnicornError } from './cpu/unicorn.js';
+import { ExecError, loadElf } from './loader/elf.js';
+import { exec } from './loader/exec.js';
+import { kindOfHostFd, flagsOfHostFd } from './kernel/hostfd.js';
+import { run } from './kernel/run.js';
+
+const DEBUG_ITEMS = ['page', 'unimp', 'stack'];
+
+function parseSize(v: string): number {
+  const m = /^(\d+)([kKmMgG]?)$/.exec(v);
+  if (!m) throw new InvalidArgumentError('expected a size such as 8M, 512K or 1G');
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * mult;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
+  return pkg.version as string;
+}
+
+function warn(line: string): void {
+  try { writeSync(2, line + '\n'); } catch { /* stderr closed */ }
+}
+
+export function main(argv: string[]): number {
+  // `--strace` alone traces to stderr; it must not swallow the program name as its file.
+  argv = argv.map((a) => (a === '--strace' ? '--strace=-' : a));
+  const program = new Command('bsdemu')
+    .description('Run a FreeBSD/amd64 executable on this host (user-mode emulation on Unicorn).')
+    .usage('[options] <program> [args...]')
+    .argument('<program>', 'FreeBSD executable to run')
+    .argument('[args...]', 'arguments passed to the program')
+    .passThroughOptions()
+    .option('-L, --sysroot <dir>', 'FreeBSD root: absolute guest paths are looked up here first')
+    .option('-E, --env <VAR=VALUE>', 'set a variable in the guest environment (repeatable)', collect, [])
+    .option('-U, --unset <VAR>', 'remove a variable from the guest environment (repeatable)', collect, [])
+    .option('-0, --argv0 <name>', 'argv[0] for the program (default: the program path as given)')
+    .option('--strace [file]', 'trace syscalls truss-style to stderr, or with --strace=FILE to FILE')
+    .option('-d, --debug <items>', `debug output, comma-separated: ${DEBUG_ITEMS.join(', ')}`)
+    .option('-s, --stack-size <size>', 'initial stack size (default 8M)', parseSize)
+    .option('--reserved-va <size>', 'limit the guest address space to [0, size)', parseSize)
+    .version(version(), '-V, --version')
+    .addHelpText('after', `
+Examples:
+  bsdemu ./hello                      run a static FreeBSD/amd64 program
+  bsdemu --strace ./prog arg1         trace its syscalls to stderr
+  bsdemu -L /srv/freebsd-root ./prog  resolve /etc, /usr/share, ... under a FreeBSD tree first
+  bsdemu -E LANG=C.UTF-8 -U TERM ./prog
+  GOOS=freebsd go test -exec bsdemu ./...
+
+Exit status: the program's own; 128+N when it dies of signal N; 126 when the file cannot be run; 127 when
+it does not exist.`)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    return code === undefined ? 2 : code === 0 ? 0 : 2;
+  }
+  const opts = program.opts<{
+    sysroot?: string; env: string[]; unset: string[]; argv0?: string; strace?: string; debug?: string;
+    stackSize?: number; reservedVa?: number;
+  }>();
+  const [path, guestArgs] = program.processedArgs as [string, string[]];
+
+  const debug = new Set((opts.debug ?? '').split(',').filter(Boolean));
+  for (const d of debug) {
+    if (!DEBUG_ITEMS.includes(d)) {
+      warn(`bsdemu: unknown debug item '${d}' (known: ${DEBUG_ITEMS.join(', ')})`);
+      return 2;
+    }
+  }
+
+  const env = new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  for (const u of opts.unset) env.delete(u);
+  for (const kv of opts.env) {
+    const i = kv.indexOf('=');
+    if (i <= 0) { warn(`bsdemu: -E expects VAR=VALUE, got '${kv}'`); return 2; }
+    env.set(kv.slice(0, i), kv.slice(i + 1));
+  }
+
+  let strace: ((line: string) => void) | undefined;
+  if (opts.strace !== undefined) {
+    let fd = 2;
+    if (opts.strace !== '-' && opts.strace !== '') {
+      try { fd = openSync(opts.strace, 'w'); } catch (e) {
+        warn(`bsdemu: cannot open trace file ${opts.strace}: ${(e as Error).message}`);
+        return 2;
+      }
+    }
+    strace = (line) => { try { writeSync(fd, line + '\n'); } catch { /* trace target gone */ } };
+  }
+
+  try {
+    const image = loadElf(path);
+    const cpu = new Amd64Cpu();
+    const proc = exec(cpu, {
+      image,
+      argv: [opts.argv0 ?? path, ...guestArgs],
+      envp: [...env].map(([k, v]) => `${k}=${v}`),
+      reservedVa: opts.reservedVa,
+      options: { sysroot: opts.sysroot, strace, debug, stackSize: opts.stackSize ?? cpu.info.defaultStackSize, warn },
+    });
+    proc.inheritStdio(kindOfHostFd, flagsOfHostFd);
+    const code = run(proc);
+    const why = proc.describeExit();
+    if (why) warn(why);
+    return code;
+  } catch (e) {
+    if (e instanceof ExecError) { warn(`bsdemu: ${e.message}`); return e.exitCode; }
+    if (e instanceof LibUnicornMissing) { warn(`bsdemu: ${INSTALL_HINT}`); return 127; }
+    if (e instanceof UnicornError) { warn(`bsdemu: ${e.message}`); return 70; }
+    warn(`bsdemu: internal error: ${(e as Error)?.message ?? String(e)}`);
+    if (process.env.BSDEMU_DEBUG) warn(String((e as Error)?.stack));
+    return 70;
+  }
+}

@@ -1,0 +1,176 @@
+// FreeBSD/amd64 on Unicorn: registers, the syscall ABI, entry state, faults, sysarch.
+import type { ArchInfo, Cpu, CpuFault } from '../arch.js';
+import { UC_ARCH, UC_MEM, UC_MODE, Unicorn, type RegBatch } from '../unicorn.js';
+import { Errno, E } from '../../abi/errno.js';
+import type { GuestMemory } from '../../mmap/api.js';
+import { REG, INS_SYSCALL } from './regs.js';
+import { amd64Sigcode } from './sigcode.js';
+
+const CF = 1n; // carry flag in RFLAGS
+const PSL_USER = 0x202n; // IF | reserved bit 1 (sys/amd64/include/psl.h)
+
+// sys/x86/include/sysarch.h
+const I386_GET_FSBASE = 7, I386_SET_FSBASE = 8, I386_GET_GSBASE = 9, I386_SET_GSBASE = 10;
+const AMD64_GET_FSBASE = 128, AMD64_SET_FSBASE = 129, AMD64_GET_GSBASE = 130, AMD64_SET_GSBASE = 131;
+const AMD64_GET_XFPUSTATE = 132, AMD64_SET_PKRU = 133, AMD64_CLEAR_PKRU = 134, AMD64_DISABLE_TLSBASE = 136;
+
+const SYS_syscall = 0n, SYS___syscall = 198n;
+
+export const amd64Info: ArchInfo = {
+  name: 'amd64',
+  elfMachine: 62,
+  machine: 'amd64',
+  machineArch: 'amd64',
+  pageSize: 4096,
+  pageSizes: [4096, 2 * 1024 * 1024, 1024 * 1024 * 1024],
+  maxUserAddress: 0x800000000000, // VM_MAXUSER_ADDRESS (LA48)
+  usrStack: 0x7ffffffff000, // USRSTACK = SHAREDPAGE
+  sharedPage: 0x7ffffffff000,
+  sharedPageSize: 4096,
+  etDynBase: 0x01021000, // ET_DYN_LOAD_ADDR
+  maxDataSize: 32 * 1024 * 1024 * 1024, // MAXDSIZ
+  defaultStackSize: 8 * 1024 * 1024, // DFLSSIZ
+  maxStackSize: 512 * 1024 * 1024, // MAXSSIZ
+  sigcode: amd64Sigcode,
+};
+
+// x86 exception vectors and the signal FreeBSD's trap() sends for each (sys/amd64/amd64/trap.c).
+// SIGILL codes ILL_PRVOPC 2 / ILL_ILLOPC 1, FPE_INTDIV 2, BUS_OBJERR 3, TRAP_BRKPT 1 (sys/sys/signal.h).
+const EXCEPTIONS: Record<number, { signal: 'SIGILL' | 'SIGFPE' | 'SIGTRAP' | 'SIGSEGV' | 'SIGBUS'; code: number }> = {
+  0: { signal: 'SIGFPE', code: 2 },
+  1: { signal: 'SIGTRAP', code: 2 },
+  3: { signal: 'SIGTRAP', code: 1 },
+  4: { signal: 'SIGFPE', code: 5 }, // FPE_FLTOVF... into: FreeBSD uses FPE_INTOVF 1
+  5: { signal: 'SIGFPE', code: 6 },
+  6: { signal: 'SIGILL', code: 1 },
+  7: { signal: 'SIGFPE', code: 0 },
+  11: { signal: 'SIGBUS', code: 3 },
+  12: { signal: 'SIGBUS', code: 3 },
+  13: { signal: 'SIGBUS', code: 3 },
+  16: { signal: 'SIGFPE', code: 0 },
+  17: { signal: 'SIGBUS', code: 1 },
+  19: { signal: 'SIGFPE', code: 0 },
+};
+
+export class Amd64Cpu implements Cpu {
+  readonly info = amd64Info;
+  readonly uc: Unicorn;
+  private readonly argBatch: RegBatch;
+  private readonly okBatch: RegBatch;
+  private readonly errBatch: RegBatch;
+  private readonly out = new BigUint64Array(9);
+  private fault?: CpuFault;
+
+  constructor() {
+    this.uc = new Unicorn(UC_ARCH.X86, UC_MODE.MODE_64);
+    this.argBatch = this.uc.batch([REG.RAX, REG.RDI, REG.RSI, REG.RDX, REG.R10, REG.R8, REG.R9, REG.RSP, REG.EFLAGS]);
+    this.okBatch = this.uc.batch([REG.RAX, REG.RDX, REG.EFLAGS]);
+    this.errBatch = this.uc.batch([REG.RAX, REG.EFLAGS]);
+  }
+
+  private flags = 0n;
+
+  syscallArgs(): BigUint64Array {
+    const v = this.argBatch.read();
+    const out = this.out;
+    this.flags = v[8];
+    const nr = v[0];
+    if (nr === SYS_syscall || nr === SYS___syscall) {
+      // Indirect: the number is the first argument; the rest shift down and the last comes from the
+      // stack above the return address (cpu_fetch_syscall_args).
+      out[0] = nr === SYS___syscall ? v[1] : BigInt.asUintN(32, v[1]);
+      out[1] = v[2]; out[2] = v[3]; out[3] = v[4]; out[4] = v[5]; out[5] = v[6];
+      const stack = this.uc.memReadSafe(v[7] + 8n, 24);
+      out[6] = stack ? stack.readBigUInt64LE(0) : 0n;
+      out[7] = stack ? stack.readBigUInt64LE(8) : 0n;
+      out[8] = stack ? stack.readBigUInt64LE(16) : 0n;
+    } else {
+      out[0] = nr;
+      // amd64 syscalls take at most six register arguments.
+      out[1] = v[1]; out[2] = v[2]; out[3] = v[3]; out[4] = v[4]; out[5] = v[5]; out[6] = v[6];
+      out[7] = 0n; out[8] = 0n;
+    }
+    return out;
+  }
+
+  syscallReturn(v0: bigint, v1: bigint, error: boolean): void {
+    if (error) {
+      const b = this.errBatch.values;
+      b[0] = v0;
+      b[1] = this.flags | CF;
+      this.errBatch.write();
+    } else {
+      const b = this.okBatch.values;
+      b[0] = BigInt.asUintN(64, v0);
+      b[1] = BigInt.asUintN(64, v1);
+      b[2] = this.flags & ~CF;
+      this.okBatch.write();
+    }
+  }
+
+  restartSyscall(): void {
+    // Inside the hook RIP still points at the `syscall` instruction and Unicorn adds its length (2)
+    // after the hook returns; aim 2 bytes early so execution resumes on the instruction itself.
+    this.setPc(this.pc() - 2n);
+  }
+
+  onSyscall(fn: () => void): void {
+    this.uc.hookInsn(INS_SYSCALL, fn);
+  }
+
+  onFault(fn: (f: CpuFault) => void): void {
+    this.uc.hookMemInvalid((type, addr) => {
+      const access = type === UC_MEM.WRITE_UNMAPPED || type === UC_MEM.WRITE_PROT ? 'write'
+        : type === UC_MEM.FETCH_UNMAPPED || type === UC_MEM.FETCH_PROT ? 'exec' : 'read';
+      fn({ kind: 'mem', signal: 'SIGSEGV', addr: Number(addr), access });
+      return false;
+    });
+    this.uc.hookIntr((intno) => {
+      const e = EXCEPTIONS[intno] ?? { signal: 'SIGSEGV' as const, code: 0 };
+      fn({ kind: 'insn', signal: e.signal, code: e.code });
+      this.uc.emuStop();
+    });
+  }
+
+  setEntryState(entry: number, stack: number): void {
+    const ids = [REG.RAX, REG.RBX, REG.RCX, REG.RDX, REG.RSI, REG.RBP, REG.R8, REG.R9, REG.R10, REG.R11,
+      REG.R12, REG.R13, REG.R14, REG.R15];
+    for (const id of ids) this.uc.regWrite(id, 0n);
+    this.uc.regWrite(REG.RDI, BigInt(stack));
+    this.uc.regWrite(REG.RSP, ((BigInt(stack) - 8n) & ~15n) + 8n);
+    this.uc.regWrite(REG.EFLAGS, PSL_USER);
+    this.uc.regWrite(REG.FS_BASE, 0n);
+    this.uc.regWrite(REG.GS_BASE, 0n);
+    this.uc.regWrite(REG.RIP, BigInt(entry));
+  }
+
+  pc(): bigint { return this.uc.regRead(REG.RIP); }
+  setPc(pc: bigint): void { this.uc.regWrite(REG.RIP, pc); }
+  sp(): bigint { return this.uc.regRead(REG.RSP); }
+  setSp(sp: bigint): void { this.uc.regWrite(REG.RSP, sp); }
+  tlsBase(): bigint { return this.uc.regRead(REG.FS_BASE); }
+  setTlsBase(v: bigint): void { this.uc.regWrite(REG.FS_BASE, v); }
+
+  /** sysarch(2) for amd64 (sys/amd64/amd64/sys_machdep.c): FS/GS base by pointer. */
+  sysarch(op: number, parm: number, mem: GuestMemory): number | undefined {
+    switch (op) {
+      case AMD64_GET_FSBASE: mem.writeU64(parm, this.uc.regRead(REG.FS_BASE)); return 0;
+      case AMD64_SET_FSBASE: this.uc.regWrite(REG.FS_BASE, checkBase(mem.readU64(parm))); return 0;
+      case AMD64_GET_GSBASE: mem.writeU64(parm, this.uc.regRead(REG.GS_BASE)); return 0;
+      case AMD64_SET_GSBASE: this.uc.regWrite(REG.GS_BASE, checkBase(mem.readU64(parm))); return 0;
+      case I386_GET_FSBASE: mem.writeU32(parm, Number(this.uc.regRead(REG.FS_BASE) & 0xffffffffn)); return 0;
+      case I386_SET_FSBASE: this.uc.regWrite(REG.FS_BASE, BigInt(mem.readU32(parm))); return 0;
+      case I386_GET_GSBASE: mem.writeU32(parm, Number(this.uc.regRead(REG.GS_BASE) & 0xffffffffn)); return 0;
+      case I386_SET_GSBASE: this.uc.regWrite(REG.GS_BASE, BigInt(mem.readU32(parm))); return 0;
+      case AMD64_GET_XFPUSTATE: case AMD64_SET_PKRU: case AMD64_CLEAR_PKRU: case AMD64_DISABLE_TLSBASE:
+        throw new Errno(E.EINVAL);
+      default: return undefined;
+    }
+  }
+}
+
+/** A base must be a canonical user address (sys_machdep.c checks against VM_MAXUSER_ADDRESS). */
+function checkBase(v: bigint): bigint {
+  if (v >= BigInt(amd64Info.maxUserAddress)) throw new Errno(E.EINVAL);
+  return v;
+}

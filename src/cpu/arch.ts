@@ -1,0 +1,68 @@
+// One Arch per guest architecture: everything register- or ABI-shaped lives behind this interface, so
+// nothing outside src/cpu/<arch> knows a register name.
+import type { Unicorn } from './unicorn.js';
+
+/** Static facts of a guest architecture (FreeBSD's sys/<arch>/include/vmparam.h, elf.h). */
+export interface ArchInfo {
+  readonly name: 'amd64' | 'aarch64';
+  readonly elfMachine: number;
+  /** hw.machine and hw.machine_arch */
+  readonly machine: string;
+  readonly machineArch: string;
+  readonly pageSize: number;
+  /** hw.pagesizes / AT_PAGESIZES */
+  readonly pageSizes: readonly number[];
+  /** VM_MAXUSER_ADDRESS: first address past user space. */
+  readonly maxUserAddress: number;
+  /** USRSTACK: top of the initial stack; the shared page starts here. */
+  readonly usrStack: number;
+  readonly sharedPage: number;
+  readonly sharedPageSize: number;
+  /** Load bias of a static PIE (ET_DYN without PT_INTERP). */
+  readonly etDynBase: number;
+  /** Default and maximum data-segment size (RLIMIT_DATA), stack size (RLIMIT_STACK). */
+  readonly maxDataSize: number;
+  readonly defaultStackSize: number;
+  readonly maxStackSize: number;
+  /** Signal trampoline machine code, placed at the start of the shared page. */
+  readonly sigcode: Uint8Array;
+  /** AT_HWCAP / AT_HWCAP2 when the architecture has them. */
+  readonly hwcap?: number;
+  readonly hwcap2?: number;
+}
+
+/** Where a stop of the CPU came from, as the run loop sees it. */
+export type CpuFault =
+  | { kind: 'mem'; signal: 'SIGSEGV' | 'SIGBUS'; addr: number; access: 'read' | 'write' | 'exec' }
+  | { kind: 'insn'; signal: 'SIGILL' | 'SIGFPE' | 'SIGTRAP' | 'SIGSEGV' | 'SIGBUS'; code: number };
+
+/** A live CPU of one architecture over a Unicorn instance. */
+export interface Cpu {
+  readonly info: ArchInfo;
+  readonly uc: Unicorn;
+  /**
+   * Reads the syscall number and eight argument words in one batch, applying the indirect forms
+   * syscall(0) and __syscall(198) (the real number is the first argument). Returns [nr, a0..a7].
+   */
+  syscallArgs(): BigUint64Array;
+  /** Sets the success or error result in one batch (FreeBSD: error = carry flag + positive errno). */
+  syscallReturn(v0: bigint, v1: bigint, error: boolean): void;
+  /** From inside the syscall hook: make the syscall instruction execute again (ERESTART). */
+  restartSyscall(): void;
+  /** Installs the syscall hook. */
+  onSyscall(fn: () => void): void;
+  /** Installs the fault hooks; `fn` is called once per fault with what happened. */
+  onFault(fn: (f: CpuFault) => void): void;
+  /** Registers at exec: FreeBSD's exec_setregs. */
+  setEntryState(entry: number, stack: number): void;
+  /** The program counter; inside the syscall hook, the address of the syscall instruction. */
+  pc(): bigint;
+  setPc(pc: bigint): void;
+  sp(): bigint;
+  setSp(sp: bigint): void;
+  /** Thread pointer (amd64 FS base, arm64 TPIDR_EL0). */
+  tlsBase(): bigint;
+  setTlsBase(v: bigint): void;
+  /** Machine-specific sysarch(2); returns undefined for an unknown op (EINVAL). */
+  sysarch?(op: number, parm: number, mem: import('../mmap/api.js').GuestMemory): number | undefined;
+}

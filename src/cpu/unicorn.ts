@@ -1,0 +1,334 @@
+// Typed binding over the system libunicorn (2.0.1+) through koffi. This is the only file that declares
+// Unicorn's C functions; everything else talks to the `Unicorn` class. Constants are Unicorn's public ABI
+// (include/unicorn/unicorn.h, x86.h, arm64.h of 2.0.x).
+import koffi, { type TypeObject } from 'koffi';
+import { findLibUnicorn } from './libpath.js';
+
+export const UC_ARCH = { ARM: 1, ARM64: 2, X86: 4 } as const;
+export const UC_MODE = { ARM: 0, MODE_32: 4, MODE_64: 8 } as const;
+
+export const UC_PROT = { NONE: 0, READ: 1, WRITE: 2, EXEC: 4, ALL: 7 } as const;
+
+export const UC_HOOK = {
+  INTR: 1 << 0,
+  INSN: 1 << 1,
+  CODE: 1 << 2,
+  BLOCK: 1 << 3,
+  MEM_READ_UNMAPPED: 1 << 4,
+  MEM_WRITE_UNMAPPED: 1 << 5,
+  MEM_FETCH_UNMAPPED: 1 << 6,
+  MEM_READ_PROT: 1 << 7,
+  MEM_WRITE_PROT: 1 << 8,
+  MEM_FETCH_PROT: 1 << 9,
+  INSN_INVALID: 1 << 14,
+} as const;
+export const UC_HOOK_MEM_INVALID = 0x3f0; // every *_UNMAPPED and *_PROT hook
+
+/** uc_mem_type values seen by memory-event hooks. */
+export const UC_MEM = {
+  READ: 16, WRITE: 17, FETCH: 18,
+  READ_UNMAPPED: 19, WRITE_UNMAPPED: 20, FETCH_UNMAPPED: 21,
+  WRITE_PROT: 22, READ_PROT: 23, FETCH_PROT: 24,
+} as const;
+
+export enum UcErr {
+  OK = 0, NOMEM, ARCH, HANDLE, MODE, VERSION, READ_UNMAPPED, WRITE_UNMAPPED, FETCH_UNMAPPED, HOOK,
+  INSN_INVALID, MAP, WRITE_PROT, READ_PROT, FETCH_PROT, ARG, READ_UNALIGNED, WRITE_UNALIGNED,
+  FETCH_UNALIGNED, HOOK_EXIST, RESOURCE, EXCEPTION,
+}
+
+const UC_CTL_IO_WRITE = 1;
+const UC_CTL_IO_READ = 2;
+const ucCtl = (type: number, nr: number, rw: number) => (type | (nr << 26) | (rw << 30)) >>> 0;
+const UC_CTL_CPU_MODEL = 7;
+const UC_CTL_TB_REMOVE_CACHE = 9;
+const UC_CTL_TB_FLUSH = 10;
+
+export class UnicornError extends Error {
+  constructor(readonly code: UcErr, readonly op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.name = 'UnicornError';
+  }
+}
+
+export class LibUnicornMissing extends Error {}
+
+type Fn = (...args: any[]) => any;
+interface Lib {
+  uc_version: Fn; uc_open: Fn; uc_close: Fn; uc_strerror: Fn; uc_errno: Fn;
+  uc_reg_read: Fn; uc_reg_write: Fn; uc_reg_read_batch: Fn; uc_reg_write_batch: Fn;
+  uc_mem_read: Fn; uc_mem_write: Fn; uc_mem_map: Fn; uc_mem_map_ptr: Fn; uc_mem_unmap: Fn;
+  uc_mem_protect: Fn; uc_emu_start: Fn; uc_emu_stop: Fn; uc_hook_add: Fn; uc_hook_del: Fn;
+  uc_context_alloc: Fn; uc_context_save: Fn; uc_context_restore: Fn; uc_context_free: Fn;
+  uc_ctl: Fn;
+  cbVoid: TypeObject; cbIntr: TypeObject; cbMem: TypeObject; cbBool: TypeObject;
+}
+
+let lib: Lib | undefined;
+
+function load(): Lib {
+  if (lib) return lib;
+  const path = findLibUnicorn();
+  let h: ReturnType<typeof koffi.load>;
+  try {
+    h = koffi.load(path);
+  } catch (e) {
+    throw new LibUnicornMissing(`cannot load ${path}: ${(e as Error).message}`);
+  }
+  const f = (sig: string) => h.func(sig);
+  const cbVoid = koffi.proto('void bsdemu_cb_void(void *uc, void *user)');
+  const cbIntr = koffi.proto('void bsdemu_cb_intr(void *uc, uint32_t intno, void *user)');
+  const cbMem = koffi.proto('bool bsdemu_cb_mem(void *uc, int type, uint64_t addr, int size, int64_t value, void *user)');
+  const cbBool = koffi.proto('bool bsdemu_cb_bool(void *uc, void *user)');
+  lib = {
+    uc_version: f('unsigned int uc_version(unsigned int *major, unsigned int *minor)'),
+    uc_open: f('int uc_open(int arch, int mode, _Out_ void **uc)'),
+    uc_close: f('int uc_close(void *uc)'),
+    uc_strerror: f('const char *uc_strerror(int code)'),
+    uc_errno: f('int uc_errno(void *uc)'),
+    uc_reg_read: f('int uc_reg_read(void *uc, int regid, void *value)'),
+    uc_reg_write: f('int uc_reg_write(void *uc, int regid, const void *value)'),
+    uc_reg_read_batch: f('int uc_reg_read_batch(void *uc, void *regs, void *vals, int count)'),
+    uc_reg_write_batch: f('int uc_reg_write_batch(void *uc, void *regs, void *vals, int count)'),
+    uc_mem_read: f('int uc_mem_read(void *uc, uint64_t address, _Out_ uint8_t *bytes, size_t size)'),
+    uc_mem_write: f('int uc_mem_write(void *uc, uint64_t address, const uint8_t *bytes, size_t size)'),
+    uc_mem_map: f('int uc_mem_map(void *uc, uint64_t address, size_t size, uint32_t perms)'),
+    uc_mem_map_ptr: f('int uc_mem_map_ptr(void *uc, uint64_t address, size_t size, uint32_t perms, void *ptr)'),
+    uc_mem_unmap: f('int uc_mem_unmap(void *uc, uint64_t address, size_t size)'),
+    uc_mem_protect: f('int uc_mem_protect(void *uc, uint64_t address, size_t size, uint32_t perms)'),
+    uc_emu_start: f('int uc_emu_start(void *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)'),
+    uc_emu_stop: f('int uc_emu_stop(void *uc)'),
+    uc_hook_add: f('int uc_hook_add(void *uc, _Out_ size_t *hh, int type, void *callback, void *user_data, uint64_t begin, uint64_t end, ...)'),
+    uc_hook_del: f('int uc_hook_del(void *uc, size_t hh)'),
+    uc_context_alloc: f('int uc_context_alloc(void *uc, _Out_ void **context)'),
+    uc_context_save: f('int uc_context_save(void *uc, void *context)'),
+    uc_context_restore: f('int uc_context_restore(void *uc, void *context)'),
+    uc_context_free: f('int uc_context_free(void *context)'),
+    uc_ctl: f('int uc_ctl(void *uc, uint32_t control, ...)'),
+    cbVoid, cbIntr, cbMem, cbBool,
+  };
+  return lib;
+}
+
+/** Version of the loaded libunicorn as [major, minor, patch]. */
+export function unicornVersion(): [number, number, number] {
+  const v = load().uc_version(null, null) as number;
+  return [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff];
+}
+
+export type Hook = { handle: number; callback: unknown };
+/** A saved CPU context (registers only), for thread switches and signal delivery. */
+export type UcContext = unknown;
+
+export class Unicorn {
+  private readonly l: Lib;
+  private readonly uc: unknown;
+  private readonly u64 = new BigUint64Array(1);
+  private readonly hooks: Hook[] = [];
+  // Batch buffers: reused so the syscall path allocates nothing.
+
+  constructor(arch: number, mode: number) {
+    this.l = load();
+    const out = [null];
+    this.check(this.l.uc_open(arch, mode, out), 'uc_open');
+    this.uc = out[0];
+  }
+
+  private check(err: number, op: string): void {
+    if (err !== UcErr.OK) throw new UnicornError(err, op, this.l.uc_strerror(err) as string);
+  }
+
+  close(): void {
+    for (const h of this.hooks) koffi.unregister(h.callback as never);
+    this.hooks.length = 0;
+    this.l.uc_close(this.uc);
+  }
+
+  regRead(id: number): bigint {
+    this.check(this.l.uc_reg_read(this.uc, id, this.u64), 'uc_reg_read');
+    return this.u64[0];
+  }
+
+  regWrite(id: number, value: bigint): void {
+    this.u64[0] = BigInt.asUintN(64, value);
+    this.check(this.l.uc_reg_write(this.uc, id, this.u64), 'uc_reg_write');
+  }
+
+  /** Raw register access into caller-provided buffers (wide registers: XMM, MSR structs). */
+  regReadRaw(id: number, out: Uint8Array): void {
+    this.check(this.l.uc_reg_read(this.uc, id, out), 'uc_reg_read');
+  }
+
+  regWriteRaw(id: number, value: Uint8Array): void {
+    this.check(this.l.uc_reg_write(this.uc, id, value), 'uc_reg_write');
+  }
+
+  /**
+   * A fixed set of 64-bit registers read or written in one FFI call each. The values live in a typed
+   * array whose element pointers are precomputed, so the syscall path allocates nothing.
+   */
+  batch(ids: readonly number[]): RegBatch {
+    return new RegBatch(this, this.l, this.uc, ids);
+  }
+
+  regReadMany(ids: readonly number[]): bigint[] {
+    return ids.map((id) => this.regRead(id));
+  }
+
+  regWriteMany(ids: readonly number[], values: readonly bigint[]): void {
+    for (let i = 0; i < ids.length; i++) this.regWrite(ids[i], values[i]);
+  }
+
+  memRead(addr: bigint | number, size: number): Buffer {
+    const buf = Buffer.alloc(size);
+    this.check(this.l.uc_mem_read(this.uc, BigInt(addr), buf, size), 'uc_mem_read');
+    return buf;
+  }
+
+  /** Like memRead, but null when the guest range is not mapped or not readable. */
+  memReadSafe(addr: bigint | number, size: number): Buffer | null {
+    const buf = Buffer.alloc(size);
+    return this.l.uc_mem_read(this.uc, BigInt(addr), buf, size) === UcErr.OK ? buf : null;
+  }
+
+  memWrite(addr: bigint | number, data: Uint8Array): void {
+    this.check(this.l.uc_mem_write(this.uc, BigInt(addr), data, data.length), 'uc_mem_write');
+  }
+
+  memMap(addr: bigint | number, size: number, perms: number): void {
+    this.check(this.l.uc_mem_map(this.uc, BigInt(addr), size, perms), 'uc_mem_map');
+  }
+
+  /** Map host memory (a koffi pointer) into the guest: both sides see the same bytes. */
+  memMapPtr(addr: bigint | number, size: number, perms: number, hostPtr: unknown): void {
+    this.check(this.l.uc_mem_map_ptr(this.uc, BigInt(addr), size, perms, hostPtr), 'uc_mem_map_ptr');
+  }
+
+  memUnmap(addr: bigint | number, size: number): void {
+    this.check(this.l.uc_mem_unmap(this.uc, BigInt(addr), size), 'uc_mem_unmap');
+  }
+
+  memProtect(addr: bigint | number, size: number, perms: number): void {
+    this.check(this.l.uc_mem_protect(this.uc, BigInt(addr), size, perms), 'uc_mem_protect');
+  }
+
+  /** Run from `begin`; returns the uc_err code (0 when stopped normally or by timeout/uc_emu_stop). */
+  emuStart(begin: bigint, until = 0n, timeoutUs = 0, count = 0): UcErr {
+    return this.l.uc_emu_start(this.uc, begin, until, BigInt(timeoutUs), count) as UcErr;
+  }
+
+  emuStop(): void {
+    this.check(this.l.uc_emu_stop(this.uc), 'uc_emu_stop');
+  }
+
+  private addHook(type: number, cb: unknown, begin: bigint, end: bigint, extra: unknown[]): Hook {
+    const out = [0];
+    this.check(this.l.uc_hook_add(this.uc, out, type, cb, null, begin, end, ...extra), 'uc_hook_add');
+    const hook = { handle: out[0] as number, callback: cb };
+    this.hooks.push(hook);
+    return hook;
+  }
+
+  /** Hook one x86 instruction kind (e.g. SYSCALL, CPUID) over all addresses. */
+  hookInsn(insn: number, fn: () => void): Hook {
+    const cb: unknown = koffi.register(() => fn(), koffi.pointer(this.l.cbVoid));
+    return this.addHook(UC_HOOK.INSN, cb, 1n, 0n, ['int', insn]);
+  }
+
+  /** Hook an x86 instruction whose callback returns bool (CPUID: true = skip the instruction). */
+  hookInsnBool(insn: number, fn: () => boolean): Hook {
+    const cb: unknown = koffi.register(() => fn(), koffi.pointer(this.l.cbBool));
+    return this.addHook(UC_HOOK.INSN, cb, 1n, 0n, ['int', insn]);
+  }
+
+  /** Hook CPU interrupts/exceptions (arm64 svc, x86 int N and faults). */
+  hookIntr(fn: (intno: number) => void): Hook {
+    const cb: unknown = koffi.register((_uc: unknown, intno: number) => fn(intno), koffi.pointer(this.l.cbIntr));
+    return this.addHook(UC_HOOK.INTR, cb, 1n, 0n, []);
+  }
+
+  /** Hook invalid memory accesses; the callback returns true if it fixed the access. */
+  hookMemInvalid(fn: (type: number, addr: bigint, size: number) => boolean): Hook {
+    const cb: unknown = koffi.register(
+      (_uc: unknown, type: number, addr: bigint | number, size: number) => fn(type, BigInt(addr), size),
+      koffi.pointer(this.l.cbMem),
+    );
+    return this.addHook(UC_HOOK_MEM_INVALID, cb, 1n, 0n, []);
+  }
+
+  /** Hook undecodable instructions; return true to continue, false to stop with UC_ERR_INSN_INVALID. */
+  hookInsnInvalid(fn: () => boolean): Hook {
+    const cb: unknown = koffi.register(() => fn(), koffi.pointer(this.l.cbBool));
+    return this.addHook(UC_HOOK.INSN_INVALID, cb, 1n, 0n, []);
+  }
+
+  hookDel(h: Hook): void {
+    this.check(this.l.uc_hook_del(this.uc, h.handle), 'uc_hook_del');
+    koffi.unregister(h.callback as never);
+    const i = this.hooks.indexOf(h);
+    if (i >= 0) this.hooks.splice(i, 1);
+  }
+
+  contextAlloc(): UcContext {
+    const out = [null];
+    this.check(this.l.uc_context_alloc(this.uc, out), 'uc_context_alloc');
+    return out[0];
+  }
+
+  contextSave(ctx: UcContext): void {
+    this.check(this.l.uc_context_save(this.uc, ctx), 'uc_context_save');
+  }
+
+  contextRestore(ctx: UcContext): void {
+    this.check(this.l.uc_context_restore(this.uc, ctx), 'uc_context_restore');
+  }
+
+  contextFree(ctx: UcContext): void {
+    this.check(this.l.uc_context_free(ctx), 'uc_context_free');
+  }
+
+  /** Drop translated code for guest addresses [start, end): the next execution retranslates. */
+  removeCache(start: bigint, end: bigint): void {
+    this.check(this.l.uc_ctl(this.uc, ucCtl(UC_CTL_TB_REMOVE_CACHE, 2, UC_CTL_IO_WRITE), 'uint64_t', start, 'uint64_t', end), 'uc_ctl(remove_cache)');
+  }
+
+  /** Drop every translated block. */
+  flushCache(): void {
+    this.check(this.l.uc_ctl(this.uc, ucCtl(UC_CTL_TB_FLUSH, 0, UC_CTL_IO_WRITE)), 'uc_ctl(tb_flush)');
+  }
+
+  setCpuModel(model: number): void {
+    this.check(this.l.uc_ctl(this.uc, ucCtl(UC_CTL_CPU_MODEL, 1, UC_CTL_IO_WRITE), 'int', model), 'uc_ctl(cpu_model)');
+  }
+
+  getCpuModel(): number {
+    const out = [0];
+    this.check(this.l.uc_ctl(this.uc, ucCtl(UC_CTL_CPU_MODEL, 1, UC_CTL_IO_READ), '_Out_ int *', out), 'uc_ctl(cpu_model)');
+    return out[0];
+  }
+}
+
+export class RegBatch {
+  readonly values: BigUint64Array;
+  private readonly ids: Int32Array;
+  private readonly ptrs: BigUint64Array;
+
+  constructor(private readonly owner: Unicorn, private readonly l: Lib, private readonly uc: unknown, ids: readonly number[]) {
+    this.ids = Int32Array.from(ids);
+    this.values = new BigUint64Array(ids.length);
+    const base = koffi.address(this.values) as bigint;
+    this.ptrs = BigUint64Array.from(ids, (_, i) => base + BigInt(i * 8));
+  }
+
+  read(): BigUint64Array {
+    const err = this.l.uc_reg_read_batch(this.uc, this.ids, this.ptrs, this.ids.length) as number;
+    if (err !== UcErr.OK) throw new UnicornError(err, 'uc_reg_read_batch', this.l.uc_strerror(err) as string);
+    return this.values;
+  }
+
+  write(): void {
+    const err = this.l.uc_reg_write_batch(this.uc, this.ids, this.ptrs, this.ids.length) as number;
+    if (err !== UcErr.OK) throw new UnicornError(err, 'uc_reg_write_batch', this.l.uc_strerror(err) as string);
+    void this.owner;
+  }
+}

@@ -1,0 +1,102 @@
+// The syscall path: the CPU hook reads the number and arguments in one batch, the table names the
+// handler, the result or errno goes back in one batch. Tracing work happens only when --strace is on.
+import { Errno, E, ERESTART } from '../abi/errno.js';
+import type { Process } from '../kernel/process.js';
+import { SIG, defaultAction } from '../kernel/signals.js';
+import { JUST_RETURN, type SyscallCtx, type SyscallDef } from './types.js';
+import { formatCall, formatError, formatResult } from './strace.js';
+import { freebsdSyscallName } from './names.js';
+
+/** Thrown by a handler to have the syscall instruction executed again (SA_RESTART, thread switch). */
+export class Restart extends Error {}
+
+export class Dispatcher implements SyscallCtx {
+  rv1 = 0n;
+  note?: string;
+  readonly mem;
+  private readonly trace?: (line: string) => void;
+
+  constructor(readonly proc: Process, private readonly table: readonly (SyscallDef | undefined)[]) {
+    this.mem = proc.mem;
+    this.trace = proc.opts.strace;
+  }
+
+  /** The syscall hook. Must never throw into Unicorn. */
+  readonly onSyscall = (): void => {
+    const cpu = this.proc.cpu;
+    const raw = cpu.syscallArgs();
+    const nr = Number(raw[0] & 0xffffffffn);
+    const a = raw.subarray(1);
+    const def = nr < this.table.length ? this.table[nr] : undefined;
+    if (!def) {
+      this.missing(nr, a);
+      return;
+    }
+    this.rv1 = 0n;
+    const callText = this.trace ? formatCall(def, a, this.mem) : '';
+    try {
+      const r = def.handler(this, a);
+      if (r === JUST_RETURN) {
+        if (this.trace) this.emit(def.ret === 'none' ? callText : `${callText} = JUSTRETURN`);
+        return;
+      }
+      const v = typeof r === 'bigint' ? r : BigInt(r);
+      cpu.syscallReturn(v, this.rv1, false);
+      if (this.trace) this.emit(callText + (def.ret === 'none' ? '' : formatResult(def, v)));
+    } catch (e) {
+      if (e instanceof Errno) {
+        if (e.errno === ERESTART) {
+          cpu.restartSyscall();
+          if (this.trace) this.emit(`${callText} ERESTART`);
+          return;
+        }
+        cpu.syscallReturn(BigInt(e.errno), 0n, true);
+        if (this.trace) this.emit(callText + formatError(e.errno));
+        return;
+      }
+      if (e instanceof Restart) {
+        cpu.restartSyscall();
+        return;
+      }
+      this.internal(def.name, e);
+    }
+  };
+
+  private emit(line: string): void {
+    this.trace!(this.note ? `${line} ${this.note}` : line);
+    this.note = undefined;
+  }
+
+  /**
+   * A number without a handler. FreeBSD's own nosys (a number the kernel does not have) sends SIGSYS,
+   * and returns ENOSYS when SIGSYS is ignored or caught; a number FreeBSD has that bsdemu lacks returns
+   * ENOSYS quietly, since programs probe for newer syscalls and fall back.
+   */
+  private missing(nr: number, a: BigUint64Array): void {
+    const proc = this.proc;
+    const name = freebsdSyscallName(nr);
+    const label = name ?? `#${nr}`;
+    if (this.trace) this.emit(`${label}(${Array.from(a.subarray(0, 6), (x) => '0x' + x.toString(16)).join(',')})` + formatError(E.ENOSYS));
+    if (proc.opts.debug.has('unimp') && !proc.unimpReported.has(nr)) {
+      proc.unimpReported.add(nr);
+      proc.opts.warn(`bsdemu: unimplemented syscall ${label} (${nr})`);
+    }
+    if (name === undefined && !proc.signals.ignored(SIG.SIGSYS) && !proc.signals.caught(SIG.SIGSYS)
+      && defaultAction(SIG.SIGSYS) === 'core') {
+      proc.killedBy(SIG.SIGSYS, true, proc.cpu.pc()); // in the hook, pc is the syscall instruction
+      return;
+    }
+    proc.cpu.syscallReturn(BigInt(E.ENOSYS), 0n, true);
+  }
+
+  /** A JavaScript error inside a handler is a bsdemu bug: say so once, fail the call with EIO. */
+  private internal(name: string, e: unknown): void {
+    const msg = `bsdemu: internal error in ${name}: ${(e as Error)?.message ?? String(e)}`;
+    if (!this.proc.internalErrors.has(msg)) {
+      this.proc.internalErrors.add(msg);
+      this.proc.opts.warn(msg);
+      if (this.proc.opts.debug.has('stack')) this.proc.opts.warn(String((e as Error)?.stack));
+    }
+    this.proc.cpu.syscallReturn(BigInt(E.EIO), 0n, true);
+  }
+}

@@ -1,0 +1,19 @@
+// The one syscall table: FreeBSD syscall number → {name, argument kinds, handler}, assembled from the
+// handler groups (one module per topic, like QEMU's bsd-user/freebsd/os-*.h).
+import type { SyscallDef } from './types.js';
+import { procSyscalls } from './proc.js';
+import { fileSyscalls } from './file.js';
+import { memSyscalls } from './mem.js';
+
+const groups: SyscallDef[][] = [procSyscalls, fileSyscalls, memSyscalls];
+
+export function buildTable(): (SyscallDef | undefined)[] {
+  const table: (SyscallDef | undefined)[] = [];
+  for (const g of groups) {
+    for (const d of g) {
+      if (table[d.nr]) throw new Error(`syscall ${d.nr} defined twice (${table[d.nr]!.name}, ${d.name})`);
+      table[d.nr] = d;
+    }
+  }
+  return table;
+}
