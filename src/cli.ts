@@ -31,9 +31,27 @@ function warn(line: string): void {
   try { writeSync(2, line + '\n'); } catch { /* stderr closed */ }
 }
 
+const TAKES_VALUE = new Set(['-L', '--sysroot', '-E', '--env', '-U', '--unset', '-0', '--argv0', '-d', '--debug',
+  '-s', '--stack-size', '--reserved-va']);
+
+/**
+ * `--strace` alone traces to stderr: it must not swallow the program name as its file. Only our own
+ * options (those before the program) are rewritten.
+ */
+function bareStraceToStderr(argv: string[]): string[] {
+  const out = [...argv];
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i];
+    if (a === '--') break;
+    if (a === '--strace') out[i] = '--strace=-';
+    else if (TAKES_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) break;
+  }
+  return out;
+}
+
 export function main(argv: string[]): number {
-  // `--strace` alone traces to stderr; it must not swallow the program name as its file.
-  argv = argv.map((a) => (a === '--strace' ? '--strace=-' : a));
+  argv = bareStraceToStderr(argv);
   const program = new Command('bsdemu')
     .description('Run a FreeBSD/amd64 executable on this host (user-mode emulation on Unicorn).')
     .usage('[options] <program> [args...]')

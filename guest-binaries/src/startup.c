@@ -19,7 +19,8 @@
  *    omits AT_TIMEKEEP so that libc and Go fall back to clock_gettime(2)
  *    (design decision, see notes/freebsd-syscall-needs.md section 1.3).
  *    AT_FXRNG needs RANDOM_FENESTRASX (not in GENERIC); AT_KPRELOAD needs
- *    SV_DSO_SIG (not set for amd64 in 14.0). Neither is expected here.
+ *    SV_DSO_SIG (not set for amd64 in 14.0). AT_FXRNG is accepted (bsdemu
+ *    emits it like a RANDOM_FENESTRASX kernel); AT_KPRELOAD is not.
  *  - imgact_elf.c: AT_PHDR = PT_PHDR's p_vaddr (or first PT_LOAD at offset 0
  *    + e_phoff); AT_BASE = 0 without an interpreter; AT_STACKPROT = the
  *    PT_GNU_STACK flags when present (kern.elf64.nxstack=1 on amd64), else
@@ -67,14 +68,31 @@ typedef struct {
 #define PF_W		2
 #define PF_R		4
 
-static const long expected_types[] = {
+/* Every entry the kernel can emit, in __elfN(freebsd_copyout_auxargs) order. */
+static const long kernel_order[] = {
+	AT_EXECFD, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_FLAGS, AT_ENTRY,
+	AT_BASE, AT_EHDRFLAGS, AT_EXECPATH, AT_OSRELDATE, AT_CANARY,
+	AT_CANARYLEN, AT_NCPUS, AT_PAGESIZES, AT_PAGESIZESLEN, AT_TIMEKEEP,
+	AT_STACKPROT, AT_HWCAP, AT_HWCAP2, AT_BSDFLAGS, AT_ARGC, AT_ARGV,
+	AT_ENVC, AT_ENVV, AT_PS_STRINGS, AT_FXRNG, AT_KPRELOAD,
+	AT_USRSTACKBASE, AT_USRSTACKLIM,
+};
+#define NKERNEL ((int)(sizeof(kernel_order) / sizeof(kernel_order[0])))
+
+/*
+ * What a static amd64 binary must get from bsdemu. Of the optional kernel
+ * entries only AT_FXRNG (kernels with RANDOM_FENESTRASX) may appear:
+ * EXECFD needs an interpreter, TIMEKEEP is left out by design, HWCAP/HWCAP2
+ * do not exist on amd64, KPRELOAD (vdso) is not in 14.0's amd64 sysvec.
+ */
+static const long mandatory[] = {
 	AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_FLAGS, AT_ENTRY, AT_BASE,
 	AT_EHDRFLAGS, AT_EXECPATH, AT_OSRELDATE, AT_CANARY, AT_CANARYLEN,
 	AT_NCPUS, AT_PAGESIZES, AT_PAGESIZESLEN, AT_STACKPROT, AT_BSDFLAGS,
 	AT_ARGC, AT_ARGV, AT_ENVC, AT_ENVV, AT_PS_STRINGS, AT_USRSTACKBASE,
 	AT_USRSTACKLIM,
 };
-#define NEXPECTED ((int)(sizeof(expected_types) / sizeof(expected_types[0])))
+#define NMANDATORY ((int)(sizeof(mandatory) / sizeof(mandatory[0])))
 
 static const char *const regnames[16] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
@@ -161,11 +179,32 @@ main(int argc, char **argv, char **envp)
 	for (int i = 0; i < ntypes && pos < (int)sizeof(line); i++)
 		pos += snprintf(line + pos, sizeof(line) - pos, " %ld", types[i]);
 	printf("%s\n", line);
-	int same = ntypes == NEXPECTED;
-	for (int i = 0; same && i < ntypes; i++)
-		if (types[i] != expected_types[i])
-			same = 0;
-	CHECK(same, "auxv types and order match the FreeBSD 14 amd64 kernel (no TIMEKEEP/HWCAP)");
+	/* the list must follow the kernel's order, without repeats ... */
+	int k = 0, in_order = 1;
+	for (int i = 0; i < ntypes; i++) {
+		while (k < NKERNEL && kernel_order[k] != types[i])
+			k++;
+		if (k == NKERNEL) {
+			in_order = 0;
+			break;
+		}
+		k++;
+	}
+	CHECK(in_order, "auxv types follow the kernel's order (no unknown or repeated types)");
+	/* ... hold every mandatory entry, and no optional one but AT_FXRNG */
+	int m = 0, extras_ok = 1;
+	for (int i = 0; i < ntypes; i++) {
+		if (m < NMANDATORY && types[i] == mandatory[m])
+			m++;
+		else if (types[i] != AT_FXRNG)
+			extras_ok = 0;
+	}
+	CHECK(m == NMANDATORY, "auxv has every mandatory entry");
+	CHECK(extras_ok, "auxv has no EXECFD/TIMEKEEP/HWCAP/HWCAP2/KPRELOAD/UID..EGID");
+	const uint32_t *fx = (const uint32_t *)aux_get(AT_FXRNG, &found);
+	if (found)
+		CHECK(fx != NULL && fx[0] == 1,
+		    "AT_FXRNG points at a vdso_fxrng_generation with version 1");
 
 	/* auxv values */
 	CHECK(eh->e_ident[0] == 0x7f && eh->e_ident[1] == 'E', "__ehdr_start is mapped");

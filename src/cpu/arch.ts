@@ -42,9 +42,11 @@ export interface Cpu {
   readonly uc: Unicorn;
   /**
    * Reads the syscall number and eight argument words in one batch, applying the indirect forms
-   * syscall(0) and __syscall(198) (the real number is the first argument). Returns [nr, a0..a7].
+   * syscall(0) and __syscall(198) (the real number is the first argument). Returns the number; the
+   * arguments are then in `args` (a fixed array, overwritten by the next call).
    */
-  syscallArgs(): BigUint64Array;
+  syscallArgs(): bigint;
+  readonly args: BigUint64Array;
   /** Sets the success or error result in one batch (FreeBSD: error = carry flag + positive errno). */
   syscallReturn(v0: bigint, v1: bigint, error: boolean): void;
   /** From inside the syscall hook: make the syscall instruction execute again (ERESTART). */

@@ -43,7 +43,7 @@ function deliverFault(proc: Process, f: CpuFault): void {
   let sig: number;
   if (f.kind === 'mem') {
     const kind = proc.vm.faultKind(f.addr, f.access === 'write', f.access === 'exec');
-    sig = kind === 'BUS_ADRERR' ? SIG.SIGBUS : SIG.SIGSEGV;
+    sig = kind.startsWith('BUS') ? SIG.SIGBUS : SIG.SIGSEGV;
   } else {
     sig = SIG[f.signal as SignalName];
   }

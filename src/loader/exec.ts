@@ -51,11 +51,9 @@ export function exec(cpu: Cpu, args: ExecArgs): Process {
   const loaded = loadImage(image, vm, pageSize, arch.etDynBase);
   proc.brk = { base: loaded.brk, cur: loaded.brk };
 
-  // Shared page: the signal trampoline and the FXRNG generation word (sys/kern/kern_sharedpage.c).
+  // Shared page: the signal trampoline (sys/kern/kern_sharedpage.c).
   vm.mmap(arch.sharedPage, arch.sharedPageSize, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANON, null, 0);
   vm.writeForce(arch.sharedPage, arch.sigcode);
-  const fxrng = arch.sharedPage + 0x800;
-  vm.writeForce(fxrng, Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]));
   vm.mprotect(arch.sharedPage, arch.sharedPageSize, PROT_READ | PROT_EXEC);
 
   // The stack: a fixed mapping of the requested size right below USRSTACK.
@@ -74,7 +72,7 @@ export function exec(cpu: Cpu, args: ExecArgs): Process {
   const st = buildStack(arch, vm, {
     argv: args.argv, envp: args.envp, execPath: proc.execPath,
     phdr: loaded.phdr, phnum: image.phnum, entry: loaded.entry, base: loaded.bias, ehdrFlags: image.flags,
-    osreldate: OSRELDATE, ncpus: proc.ncpus, stackTop: arch.usrStack, stackSize, fxrng,
+    osreldate: OSRELDATE, ncpus: proc.ncpus, stackTop: arch.usrStack, stackSize,
   });
   proc.psStrings = st.psStrings;
   cpu.setEntryState(loaded.entry, st.sp);

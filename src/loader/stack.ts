@@ -38,8 +38,6 @@ export interface StackInput {
   ncpus: number;
   stackTop: number;
   stackSize: number;
-  /** Address of the FXRNG generation word in the shared page (AT_FXRNG), or 0 for none. */
-  fxrng: number;
 }
 
 export interface StackResult {
@@ -94,7 +92,8 @@ export function buildStack(arch: ArchInfo, mem: GuestMemory, inp: StackInput): S
   const auxvAddr = envpAddr + (envc + 1) * PTR;
 
   // The kernel's order (freebsd_copyout_auxargs); no AT_TIMEKEEP (time goes through syscalls), no
-  // AT_KPRELOAD (no vdso image), AT_HWCAP/HWCAP2 only where the architecture defines them.
+  // AT_KPRELOAD (no vdso image), no AT_FXRNG (GENERIC has no RANDOM_FENESTRASX), AT_HWCAP/HWCAP2 only
+  // where the architecture defines them.
   const aux: [number, number][] = [
     [AT.PHDR, inp.phdr], [AT.PHENT, 56], [AT.PHNUM, inp.phnum], [AT.PAGESZ, arch.pageSize],
     [AT.FLAGS, 0], [AT.ENTRY, inp.entry], [AT.BASE, inp.base], [AT.EHDRFLAGS, inp.ehdrFlags],
@@ -106,7 +105,6 @@ export function buildStack(arch: ArchInfo, mem: GuestMemory, inp: StackInput): S
   if (arch.hwcap2 !== undefined) aux.push([AT.HWCAP2, arch.hwcap2]);
   aux.push([AT.BSDFLAGS, 0], [AT.ARGC, argc], [AT.ARGV, argvAddr], [AT.ENVC, envc], [AT.ENVV, envpAddr],
     [AT.PS_STRINGS, psStrings]);
-  if (inp.fxrng) aux.push([AT.FXRNG, inp.fxrng]);
   aux.push([AT.USRSTACKBASE, inp.stackTop], [AT.USRSTACKLIM, inp.stackSize], [AT.NULL, 0]);
 
   const block = Buffer.alloc(PTR + ptrs.length * PTR + aux.length * 2 * PTR);

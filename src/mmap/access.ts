@@ -59,8 +59,8 @@ export abstract class GuestAccess implements GuestMemory {
     return at >= end;
   }
 
-  /** Buffer over block bytes [off, off+len) (len must not cross a view window). */
-  private view(b: Backing, off: number, len: number): { buf: Buffer; at: number } {
+  /** The cached Buffer over the view window holding block offset `off`, and `off`'s place in it. */
+  private view(b: Backing, off: number): { buf: Buffer; at: number } {
     const w = Math.floor(off / VIEW_WINDOW);
     let buf = b.views.get(w);
     if (!buf) {
@@ -68,7 +68,6 @@ export abstract class GuestAccess implements GuestMemory {
       buf = this.backend.view(b.block, base, Math.min(VIEW_WINDOW, b.block.len - base));
       b.views.set(w, buf);
     }
-    void len;
     return { buf, at: off - w * VIEW_WINDOW };
   }
 
@@ -85,7 +84,7 @@ export abstract class GuestAccess implements GuestMemory {
       let left = e.end - e.start;
       while (left > 0) {
         const n = Math.min(left, VIEW_WINDOW - (off % VIEW_WINDOW));
-        const { buf, at } = this.view(b, off, n);
+        const { buf, at } = this.view(b, off);
         fn(buf, at, done, n);
         done += n;
         off += n;

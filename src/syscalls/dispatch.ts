@@ -24,9 +24,8 @@ export class Dispatcher implements SyscallCtx {
   /** The syscall hook. Must never throw into Unicorn. */
   readonly onSyscall = (): void => {
     const cpu = this.proc.cpu;
-    const raw = cpu.syscallArgs();
-    const nr = Number(raw[0] & 0xffffffffn);
-    const a = raw.subarray(1);
+    const nr = Number(cpu.syscallArgs() & 0xffffffffn);
+    const a = cpu.args;
     const def = nr < this.table.length ? this.table[nr] : undefined;
     if (!def) {
       this.missing(nr, a);

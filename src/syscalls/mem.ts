@@ -20,6 +20,9 @@ function mapFile(c: SyscallCtx, fd: number): MapFile {
   return { hostFd: f.hostFd, readable: acc !== O_WRONLY, writable: acc !== O_RDONLY };
 }
 
+/** Stands for "some descriptor was passed" with an anonymous kind: the mmap module rejects it. */
+const NOT_A_FILE: MapFile = { hostFd: -1, readable: false, writable: false };
+
 const pageUp = (n: number) => Math.ceil(n / 4096) * 4096;
 
 export const memSyscalls: SyscallDef[] = [
@@ -27,10 +30,11 @@ export const memSyscalls: SyscallDef[] = [
     const flags = int(a[3]);
     const fd = int(a[4]);
     const anon = (flags & (MAP_ANON | MAP_GUARD | MAP_STACK)) !== 0;
-    // FreeBSD accepts fd -1 only for anonymous kinds; any other fd must be open.
-    const file = anon || fd === -1 ? null : mapFile(c, fd);
-    if (!anon && fd === -1) throw new Errno(E.EBADF);
-    if ((flags & MAP_ANON) && fd !== -1) throw new Errno(E.EINVAL);
+    // kern_mmap checks "fd != -1" for the anonymous kinds (EINVAL, in the mmap module) before it looks
+    // the descriptor up (EBADF); a non-anonymous mapping needs an open file.
+    let file: MapFile | null = null;
+    if (fd !== -1) file = anon ? NOT_A_FILE : mapFile(c, fd);
+    else if (!anon) throw new Errno(E.EBADF);
     return c.proc.vm.mmap(ptr(a[0]), size(a[1]), int(a[2]), flags, file, off(a[5]));
   }, 'ptr'),
   sys(73, 'munmap', 'ptr size', (c, a) => { c.proc.vm.munmap(ptr(a[0]), size(a[1])); return 0; }),

@@ -59,6 +59,7 @@ export class Amd64Cpu implements Cpu {
   private readonly okBatch: RegBatch;
   private readonly errBatch: RegBatch;
   private readonly out = new BigUint64Array(9);
+  readonly args = this.out.subarray(1);
   private fault?: CpuFault;
 
   constructor() {
@@ -70,7 +71,7 @@ export class Amd64Cpu implements Cpu {
 
   private flags = 0n;
 
-  syscallArgs(): BigUint64Array {
+  syscallArgs(): bigint {
     const v = this.argBatch.read();
     const out = this.out;
     this.flags = v[8];
@@ -90,7 +91,7 @@ export class Amd64Cpu implements Cpu {
       out[1] = v[1]; out[2] = v[2]; out[3] = v[3]; out[4] = v[4]; out[5] = v[5]; out[6] = v[6];
       out[7] = 0n; out[8] = 0n;
     }
-    return out;
+    return out[0];
   }
 
   syscallReturn(v0: bigint, v1: bigint, error: boolean): void {
@@ -141,6 +142,9 @@ export class Amd64Cpu implements Cpu {
     this.uc.regWrite(REG.EFLAGS, PSL_USER);
     this.uc.regWrite(REG.FS_BASE, 0n);
     this.uc.regWrite(REG.GS_BASE, 0n);
+    // FPU state as fpstate_init leaves it: __INITIAL_FPUCW__ and __INITIAL_MXCSR__ (x86/include/fpu.h).
+    this.uc.regWrite(REG.FPCW, 0x37fn);
+    this.uc.regWrite(REG.MXCSR, 0x1f80n);
     this.uc.regWrite(REG.RIP, BigInt(entry));
   }
 
