@@ -18,6 +18,8 @@ export const E = {
   EAUTH: 80, ENEEDAUTH: 81, EIDRM: 82, ENOMSG: 83, EOVERFLOW: 84, ECANCELED: 85, EILSEQ: 86,
   ENOATTR: 87, EDOOFUS: 88, EBADMSG: 89, EMULTIHOP: 90, ENOLINK: 91, EPROTO: 92, ENOTCAPABLE: 93,
   ECAPMODE: 94, ENOTRECOVERABLE: 95, EOWNERDEAD: 96, EINTEGRITY: 97,
+  // Aliases (same numbers, FreeBSD's errno.h).
+  ENOTSUP: 45, EWOULDBLOCK: 35,
 } as const;
 export type ErrnoName = keyof typeof E;
 
@@ -26,7 +28,7 @@ export const ERESTART = -1;
 export const EJUSTRETURN = -2;
 
 const NAMES: string[] = [];
-for (const [k, v] of Object.entries(E)) NAMES[v] = k;
+for (const [k, v] of Object.entries(E)) NAMES[v] ??= k; // the first name of a number is its own
 export const errnoName = (n: number): string => NAMES[n] ?? `E#${n}`;
 
 // strerror texts as FreeBSD's libc prints them (lib/libc/gen/errlst.c), for truss-style traces.

@@ -24,6 +24,8 @@ export interface ArchInfo {
   readonly maxDataSize: number;
   readonly defaultStackSize: number;
   readonly maxStackSize: number;
+  /** MINSIGSTKSZ (sigaltstack's smallest stack). */
+  readonly minSigStackSize: number;
   /** Signal trampoline machine code, placed at the start of the shared page. */
   readonly sigcode: Uint8Array;
   /** AT_HWCAP / AT_HWCAP2 when the architecture has them. */
@@ -49,6 +51,8 @@ export interface Cpu {
   readonly args: BigUint64Array;
   /** Sets the success or error result in one batch (FreeBSD: error = carry flag + positive errno). */
   syscallReturn(v0: bigint, v1: bigint, error: boolean): void;
+  /** Sets a syscall result outside the hook (a parked thread resuming): reads the flags itself. */
+  completeSyscall(v0: bigint, v1: bigint, error: boolean): void;
   /** From inside the syscall hook: make the syscall instruction execute again (ERESTART). */
   restartSyscall(): void;
   /** Installs the syscall hook. */
@@ -65,6 +69,11 @@ export interface Cpu {
   /** Thread pointer (amd64 FS base, arm64 TPIDR_EL0). */
   tlsBase(): bigint;
   setTlsBase(v: bigint): void;
+  /**
+   * Registers of a new thread (thr_new), edited in its saved context: stack pointer as FreeBSD's
+   * cpu_set_upcall sets it, pc = start, first argument = arg, TLS base.
+   */
+  setupThread(ctx: import('./unicorn.js').UcContext, start: bigint, arg: bigint, stackBase: bigint, stackSize: bigint, tls: bigint | undefined): void;
   /** Machine-specific sysarch(2); returns undefined for an unknown op (EINVAL). */
   sysarch?(op: number, parm: number, mem: import('../mmap/api.js').GuestMemory): number | undefined;
 }

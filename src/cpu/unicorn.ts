@@ -60,6 +60,7 @@ interface Lib {
   uc_mem_read: Fn; uc_mem_write: Fn; uc_mem_map: Fn; uc_mem_map_ptr: Fn; uc_mem_unmap: Fn;
   uc_mem_protect: Fn; uc_emu_start: Fn; uc_emu_stop: Fn; uc_hook_add: Fn; uc_hook_del: Fn;
   uc_context_alloc: Fn; uc_context_save: Fn; uc_context_restore: Fn; uc_context_free: Fn;
+  uc_context_reg_read: Fn; uc_context_reg_write: Fn;
   uc_ctl: Fn;
   cbVoid: TypeObject; cbIntr: TypeObject; cbMem: TypeObject; cbBool: TypeObject;
 }
@@ -104,6 +105,8 @@ function load(): Lib {
     uc_context_save: f('int uc_context_save(void *uc, void *context)'),
     uc_context_restore: f('int uc_context_restore(void *uc, void *context)'),
     uc_context_free: f('int uc_context_free(void *context)'),
+    uc_context_reg_read: f('int uc_context_reg_read(void *context, int regid, void *value)'),
+    uc_context_reg_write: f('int uc_context_reg_write(void *context, int regid, const void *value)'),
     uc_ctl: f('int uc_ctl(void *uc, uint32_t control, ...)'),
     cbVoid, cbIntr, cbMem, cbBool,
   };
@@ -281,6 +284,17 @@ export class Unicorn {
 
   contextRestore(ctx: UcContext): void {
     this.check(this.l.uc_context_restore(this.uc, ctx), 'uc_context_restore');
+  }
+
+  /** A register of a saved context (64-bit registers only). */
+  contextRegRead(ctx: UcContext, id: number): bigint {
+    this.check(this.l.uc_context_reg_read(ctx, id, this.u64), 'uc_context_reg_read');
+    return this.u64[0];
+  }
+
+  contextRegWrite(ctx: UcContext, id: number, value: bigint): void {
+    this.u64[0] = BigInt.asUintN(64, value);
+    this.check(this.l.uc_context_reg_write(ctx, id, this.u64), 'uc_context_reg_write');
   }
 
   contextFree(ctx: UcContext): void {

@@ -6,6 +6,7 @@ import type { AddressSpaceApi } from '../mmap/api.js';
 import { FdTable, type OpenFile } from './fdtable.js';
 import { SignalState, signalName } from './signals.js';
 import { PathMap } from './paths.js';
+import { Scheduler } from './threads.js';
 
 export interface ProcessOptions {
   sysroot?: string;
@@ -37,7 +38,7 @@ export class Process {
   readonly signals = new SignalState();
   readonly paths: PathMap;
   umask = 0o022;
-  /** Program break: [base, cur) is the data segment beyond the loaded image. */
+  /** Program break: base = start of the data segment (vm_daddr), cur = the page-rounded break. */
   brk = { base: 0, cur: 0 };
   execPath = '';
   argv: string[] = [];
@@ -54,8 +55,11 @@ export class Process {
   /** A host-side error during a syscall the emulator did not expect; reported once each. */
   readonly internalErrors = new Set<string>();
 
+  readonly sched: Scheduler;
+
   constructor(readonly cpu: Cpu, readonly vm: AddressSpaceApi, readonly opts: ProcessOptions) {
     this.paths = new PathMap(opts.sysroot);
+    this.sched = new Scheduler(cpu, this.mainTid);
   }
 
   get mem(): AddressSpaceApi { return this.vm; }

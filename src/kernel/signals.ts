@@ -26,7 +26,6 @@ export const SIG_IGN = 1n;
 export const SA_ONSTACK = 0x1, SA_RESTART = 0x2, SA_RESETHAND = 0x4, SA_NOCLDSTOP = 0x8, SA_NODEFER = 0x10,
   SA_NOCLDWAIT = 0x20, SA_SIGINFO = 0x40;
 export const SS_ONSTACK = 0x1, SS_DISABLE = 0x4;
-export const MINSIGSTKSZ = 2048 * 4; // amd64/arm64 MINSIGSTKSZ
 
 /** Default action of each signal (kern_sig.c sigproptbl). */
 export type DefaultAction = 'term' | 'core' | 'ignore' | 'stop' | 'cont';
@@ -67,10 +66,8 @@ export class SigSet {
 
 export class SignalState {
   readonly actions: SigAction[] = [];
-  /** The (single, for now) thread's blocked mask. */
-  readonly mask = new SigSet();
+  /** Signals sent to the process that no thread could take yet (all threads block them). */
   readonly pending = new SigSet();
-  altstack = { sp: 0n, size: 0n, flags: SS_DISABLE };
 
   constructor() {
     for (let i = 0; i <= NSIG; i++) this.actions.push({ handler: SIG_DFL, flags: 0, mask: new Uint32Array(4) });
@@ -86,4 +83,119 @@ export class SignalState {
     const h = this.actions[sig].handler;
     return h !== SIG_DFL && h !== SIG_IGN;
   }
+}
+
+// ---- State operations used by the signal syscalls (sigaction, sigprocmask, sigaltstack, sigpending) ----
+
+/** sa_flags bits kern_sigaction accepts (sys/kern/kern_sig.c); anything else is EINVAL. */
+export const SA_ALLOWED = SA_ONSTACK | SA_RESTART | SA_RESETHAND | SA_NOCLDSTOP | SA_NODEFER | SA_NOCLDWAIT
+  | SA_SIGINFO;
+export const SIG_BLOCK = 1, SIG_UNBLOCK = 2, SIG_SETMASK = 3;
+
+/** _SIG_VALID: 1..128. */
+export const sigValid = (sig: number): boolean => sig > 0 && sig <= NSIG;
+
+/** struct sigaction (LP64): handler u64 @0, sa_flags i32 @8, sa_mask 4×u32 @12; 32 bytes. */
+export const SIGACTION_SIZE = 32;
+export function encodeSigaction(a: SigAction): Buffer {
+  const b = Buffer.alloc(SIGACTION_SIZE);
+  b.writeBigUInt64LE(a.handler, 0);
+  b.writeInt32LE(a.flags | 0, 8);
+  for (let i = 0; i < 4; i++) b.writeUInt32LE(a.mask[i] >>> 0, 12 + i * 4);
+  return b;
+}
+export function decodeSigaction(b: Uint8Array): SigAction {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const mask = new Uint32Array(4);
+  for (let i = 0; i < 4; i++) mask[i] = buf.readUInt32LE(12 + i * 4);
+  return { handler: buf.readBigUInt64LE(0), flags: buf.readInt32LE(8), mask };
+}
+
+/** sigset_t: four little-endian u32 words. */
+export function encodeSigset(w: Uint32Array): Buffer {
+  const b = Buffer.alloc(16);
+  for (let i = 0; i < 4; i++) b.writeUInt32LE(w[i] >>> 0, i * 4);
+  return b;
+}
+export function decodeSigset(b: Uint8Array): Uint32Array {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const w = new Uint32Array(4);
+  for (let i = 0; i < 4; i++) w[i] = buf.readUInt32LE(i * 4);
+  return w;
+}
+
+/** stack_t (LP64): ss_sp u64 @0, ss_size u64 @8, ss_flags i32 @16; 24 bytes. */
+export const STACK_T_SIZE = 24;
+
+export class SignalError extends Error {
+  constructor(readonly code: 'EINVAL' | 'ENOMEM' | 'EPERM') { super(code); }
+}
+
+/**
+ * kern_sigaction: read the old action, then install the new one. SIGKILL/SIGSTOP may be read and set to
+ * SIG_DFL, nothing else. SIGKILL and SIGSTOP are dropped from sa_mask (SIG_CANTMASK). Installing an
+ * action that ignores the signal discards it from the pending set.
+ */
+export function setAction(s: SignalState, sig: number, act: SigAction | undefined): SigAction {
+  if (!sigValid(sig)) throw new SignalError('EINVAL');
+  const cur = s.actions[sig];
+  const old: SigAction = { handler: cur.handler, flags: cur.flags, mask: cur.mask.slice() };
+  if (act) {
+    if ((sig === SIG.SIGKILL || sig === SIG.SIGSTOP) && act.handler !== SIG_DFL) throw new SignalError('EINVAL');
+    if ((act.flags & ~SA_ALLOWED) !== 0) throw new SignalError('EINVAL');
+    const mask = new SigSet();
+    mask.set(act.mask);
+    mask.sanitize();
+    s.actions[sig] = { handler: act.handler, flags: act.flags, mask: mask.w.slice() };
+    if (s.ignored(sig)) s.pending.del(sig);
+  }
+  return old;
+}
+
+/** kern_sigprocmask: returns the old mask; `set` undefined only reads. */
+export function changeMask(s: { mask: SigSet }, how: number, set: Uint32Array | undefined): Uint32Array {
+  const old = s.mask.w.slice();
+  if (set) {
+    const w = s.mask.w;
+    switch (how) {
+      case SIG_BLOCK: for (let i = 0; i < 4; i++) w[i] |= set[i]; break;
+      case SIG_UNBLOCK: for (let i = 0; i < 4; i++) w[i] &= ~set[i]; break;
+      case SIG_SETMASK: for (let i = 0; i < 4; i++) w[i] = set[i]; break;
+      default: throw new SignalError('EINVAL');
+    }
+    s.mask.sanitize();
+  }
+  return old;
+}
+
+/** Pending signals that are blocked or not: sigpending reports the process and thread sets together. */
+export function pendingSet(s: SignalState, t: { pending: SigSet }): Uint32Array {
+  const w = s.pending.w.slice();
+  for (let i = 0; i < 4; i++) w[i] |= t.pending.w[i];
+  return w;
+}
+
+/**
+ * kern_sigaltstack. `sp` is the current stack pointer (to tell whether the thread runs on the alternate
+ * stack). Returns the old stack with SS_ONSTACK set when on it.
+ */
+export interface AltStack { sp: bigint; size: bigint; flags: number }
+
+export function setAltStack(s: { altstack: AltStack }, sp: bigint, minSize: number,
+  ss: { sp: bigint; size: bigint; flags: number } | undefined): { sp: bigint; size: bigint; flags: number } {
+  const cur = s.altstack;
+  const onStack = (cur.flags & SS_DISABLE) === 0 && sp - cur.sp < cur.size && sp >= cur.sp;
+  // kern_sigaltstack: the old flags are SS_DISABLE without an alternate stack, else SS_ONSTACK or 0.
+  const old = { sp: cur.sp, size: cur.size, flags: (cur.flags & SS_DISABLE) ? SS_DISABLE : onStack ? SS_ONSTACK : 0 };
+  if (ss) {
+    if (onStack) throw new SignalError('EPERM');
+    if ((ss.flags & ~SS_DISABLE) !== 0) throw new SignalError('EINVAL');
+    if ((ss.flags & SS_DISABLE) === 0) {
+      if (ss.size < BigInt(minSize)) throw new SignalError('ENOMEM');
+      s.altstack = { sp: ss.sp, size: ss.size, flags: 0 };
+    } else {
+      s.altstack = { sp: cur.sp, size: cur.size, flags: SS_DISABLE };
+    }
+  }
+  return old;
 }

@@ -49,7 +49,7 @@ export function exec(cpu: Cpu, args: ExecArgs): Process {
   const proc = new Process(cpu, vm, args.options);
 
   const loaded = loadImage(image, vm, pageSize, arch.etDynBase);
-  proc.brk = { base: loaded.brk, cur: loaded.brk };
+  proc.brk = { base: loaded.dataStart, cur: loaded.brk };
 
   // Shared page: the signal trampoline (sys/kern/kern_sharedpage.c).
   vm.mmap(arch.sharedPage, arch.sharedPageSize, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANON, null, 0);

@@ -15,6 +15,8 @@ export interface LoadedImage {
   phdr: number;
   /** First address past the highest segment: the initial program break. */
   brk: number;
+  /** Start of the data segment (vm_daddr): the last writable segment's first page. */
+  dataStart: number;
 }
 
 export const segmentProt = (flags: number): number =>
@@ -67,5 +69,8 @@ export function loadImage(img: ElfImage, vm: AddressSpaceApi, pageSize: number, 
     const s = img.segments.find((x) => x.type === PT_LOAD && x.offset <= img.phoff && img.phoff < x.offset + x.filesz);
     if (s) phdr = bias + s.vaddr + (img.phoff - s.offset);
   }
-  return { bias, entry: bias + img.entry, phdr, brk };
+  // imgact_elf's enforce_limits takes the last non-text segment as the data segment.
+  const data = loads.filter((s) => s.flags & PF_W).pop();
+  const dataStart = data ? down(bias + data.vaddr) : brk;
+  return { bias, entry: bias + img.entry, phdr, brk, dataStart };
 }

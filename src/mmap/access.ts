@@ -14,6 +14,9 @@ export interface Backing {
   guestBase: number;
   kind: 'anon' | 'file';
   shared: boolean;
+  /** For file mappings: the file's identity and the file offset that guestBase corresponds to. */
+  fileId?: string;
+  fileOffset?: number;
   /** Target pages still mapped from this block; at 0 the whole block goes back to the host. */
   live: number;
   /** Cached Buffers over windows of the block (index = offset / VIEW_WINDOW). */

@@ -90,4 +90,6 @@ export interface AddressSpaceApi extends GuestMemory {
   pageFlags(addr: number): number;
   faultKind(addr: number, write: boolean, exec: boolean): FaultKind;
   dump(): string;
+  /** The emulator wrote file bytes: drop translated code of executable mappings of them. */
+  fileWritten(hostFd: number, offset: bigint | undefined, len: number): void;
 }

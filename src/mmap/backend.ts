@@ -23,6 +23,8 @@ export interface MemBackend {
   mapFile(hostFd: number, hostOffset: number, len: number, shared: boolean, writable: boolean): HostBlock;
   /** Size in bytes of the file behind a host descriptor (for pages past end-of-file). */
   fileSize(hostFd: number): number;
+  /** Identity of the file behind a descriptor (device and inode), to find its mappings again. */
+  fileId(hostFd: number): string;
   /** Give back whole host pages [offsetInBlock, offsetInBlock+len) of a block. */
   release(block: HostBlock, offsetInBlock: number, len: number): void;
   /** Expose host memory at guest [guestAddr, guestAddr+len) with Unicorn perms (UC_PROT bits). */
@@ -61,6 +63,11 @@ export class UnicornBackend implements MemBackend {
     } catch (e) {
       throw new Errno(nodeErrno(e));
     }
+  }
+
+  fileId(hostFd: number): string {
+    const st = fstatSync(hostFd, { bigint: true });
+    return `${st.dev}:${st.ino}`;
   }
 
   release(block: HostBlock, offsetInBlock: number, len: number): void {

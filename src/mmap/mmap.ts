@@ -199,6 +199,8 @@ export class AddressSpace extends GuestAccess {
         const hostLen = this.up(delta + inPages * T, this.hostPage);
         const block = this.backend.mapFile(f.hostFd, hostOff, hostLen, shared, shared ? f.writable : true);
         backing = newBacking(block, start - delta, 'file', shared);
+        backing.fileId = this.backend.fileId(f.hostFd);
+        backing.fileOffset = hostOff;
       }
     }
 
@@ -317,6 +319,29 @@ export class AddressSpace extends GuestAccess {
       }
     }
     flush();
+  }
+
+  /**
+   * The emulator wrote [offset, offset+len) of a file (offset undefined: somewhere, e.g. O_APPEND):
+   * translated code from executable mappings of those file pages is stale now.
+   */
+  fileWritten(hostFd: number, offset: bigint | undefined, len: number): void {
+    let id: string | undefined;
+    for (const x of this.backing.all()) {
+      const b = x.value;
+      if (b.kind !== 'file') continue;
+      id ??= this.backend.fileId(hostFd);
+      if (b.fileId !== id) continue;
+      let s = x.start, e = x.end;
+      if (offset !== undefined) {
+        // Guest addresses of the written file bytes, clipped to this extent and widened to pages.
+        const lo = Number(offset) - b.fileOffset! + b.guestBase, hi = lo + len;
+        if (hi <= s || lo >= e) continue;
+        s = Math.max(s, this.down(lo));
+        e = Math.min(e, this.up(hi));
+      }
+      this.invalidateWhere(s, e, () => true);
+    }
   }
 
   /** Translation-cache rule: invalidate executable pages for which `dropping(old)` holds. */

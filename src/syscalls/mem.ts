@@ -48,23 +48,23 @@ export const memSyscalls: SyscallDef[] = [
     return 0;
   }),
   sys(17, 'break', 'ptr', (c, a) => {
-    // vm_unix.c kern_break: 0 asks for the current break; the data segment may not shrink below its
-    // start nor grow past RLIMIT_DATA.
+    // vm_unix.c kern_break: the break moves in whole pages; an address below the data segment just
+    // returns the current break (libc's way to find the initial one); growth past RLIMIT_DATA is ENOMEM.
     const p = c.proc;
-    const want = ptr(a[0]);
-    if (want === 0) return p.brk.cur;
-    if (want < p.brk.base) throw new Errno(E.EINVAL);
+    const want = pageUp(ptr(a[0]));
+    const base = p.brk.base, old = p.brk.cur;
+    if (want < base) return old;
     const limit = p.rlimits.get(RLIMIT.DATA)![0];
-    if (BigInt(want - p.brk.base) > limit) throw new Errno(E.ENOMEM);
-    const oldEnd = pageUp(p.brk.cur), newEnd = pageUp(want);
-    if (newEnd > oldEnd) {
+    if (BigInt(want - base) > limit && want > old) throw new Errno(E.ENOMEM);
+    if (want > c.proc.cpu.info.maxUserAddress) throw new Errno(E.ENOMEM);
+    if (want > old) {
       try {
-        p.vm.mmap(oldEnd, newEnd - oldEnd, PROT_RW, MAP_FIXED | MAP_EXCL | MAP_ANON | MAP_PRIVATE, null, 0);
+        p.vm.mmap(old, want - old, PROT_RW, MAP_FIXED | MAP_EXCL | MAP_ANON | MAP_PRIVATE, null, 0);
       } catch {
         throw new Errno(E.ENOMEM);
       }
-    } else if (newEnd < oldEnd) {
-      p.vm.munmap(newEnd, oldEnd - newEnd);
+    } else if (want < old) {
+      p.vm.munmap(want, old - want);
     }
     p.brk.cur = want;
     return want;

@@ -3,6 +3,7 @@ import { constants as osConstants } from 'node:os';
 import { Errno, E } from '../abi/errno.js';
 import { defaultAction, NSIG, SIG, signalName } from '../kernel/signals.js';
 import type { Process } from '../kernel/process.js';
+import type { Thread } from '../kernel/threads.js';
 import { int, ptr } from './args.js';
 import { sys, JUST_RETURN, type SyscallDef } from './types.js';
 
@@ -24,10 +25,13 @@ export function initialRlimits(proc: Process): void {
   proc.rlimits.set(RLIMIT.PIPEBUF, [BigInt(64 * 1024), BigInt(64 * 1024)]);
 }
 
-/** kill(2) of this process: the default action, or nothing when ignored (delivery to handlers is Go-issue work). */
-export function signalSelf(proc: Process, sig: number): void {
+/**
+ * A signal to this process (or to one of its threads): the default action, nothing when ignored, or
+ * pending for delivery to the guest's handler.
+ */
+export function signalSelf(proc: Process, sig: number, thread?: Thread): void {
   const s = proc.signals;
-  if (s.caught(sig)) { s.pending.add(sig); return; }
+  if (s.caught(sig)) { (thread ?? proc.sched.current).pending.add(sig); return; }
   if (s.ignored(sig)) return;
   const act = defaultAction(sig);
   if (act === 'term' || act === 'core' || sig === SIG.SIGKILL) proc.killedBy(sig, act === 'core', proc.cpu.pc());
@@ -113,11 +117,6 @@ export const procSyscalls: SyscallDef[] = [
       buf.writeBigInt64LE(BigInt(u.involuntaryContextSwitches), 32 + 8 * 13); // ru_nivcsw
     }
     c.mem.write(ptr(a[1]), buf);
-    return 0;
-  }),
-  sys(432, 'thr_self', 'ptr', (c, a) => {
-    // One thread for now; FreeBSD thread ids start above PID_MAX (100000).
-    c.mem.writeU64(ptr(a[0]), BigInt(c.proc.mainTid));
     return 0;
   }),
   sys(37, 'kill', 'int signal', (c, a) => {

@@ -4,8 +4,16 @@ import type { SyscallDef } from './types.js';
 import { procSyscalls } from './proc.js';
 import { fileSyscalls } from './file.js';
 import { memSyscalls } from './mem.js';
+import { fsSyscalls } from './fs.js';
+import { ioctlSyscalls } from './ioctl.js';
+import { threadSyscalls } from './thread.js';
+import { timeSyscalls } from './time.js';
+import { signalSyscalls } from './signal.js';
+import { sysctlSyscalls } from './sysctl.js';
+import { miscSyscalls } from './misc.js';
 
-const groups: SyscallDef[][] = [procSyscalls, fileSyscalls, memSyscalls];
+const groups: SyscallDef[][] = [procSyscalls, fileSyscalls, memSyscalls, fsSyscalls, ioctlSyscalls, threadSyscalls,
+  timeSyscalls, signalSyscalls, sysctlSyscalls, miscSyscalls];
 
 export function buildTable(): (SyscallDef | undefined)[] {
   const table: (SyscallDef | undefined)[] = [];

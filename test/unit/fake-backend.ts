@@ -45,6 +45,10 @@ export class FakeBackend implements MemBackend {
     return b;
   }
 
+  fileId(fd: number): string {
+    return `fake:${fd}`;
+  }
+
   fileSize(fd: number): number {
     return this.files.get(fd)?.length ?? 0;
   }

@@ -1,6 +1,6 @@
 // FreeBSD/amd64 on Unicorn: registers, the syscall ABI, entry state, faults, sysarch.
 import type { ArchInfo, Cpu, CpuFault } from '../arch.js';
-import { UC_ARCH, UC_MEM, UC_MODE, Unicorn, type RegBatch } from '../unicorn.js';
+import { UC_ARCH, UC_MEM, UC_MODE, Unicorn, type RegBatch, type UcContext } from '../unicorn.js';
 import { Errno, E } from '../../abi/errno.js';
 import type { GuestMemory } from '../../mmap/api.js';
 import { REG, INS_SYSCALL } from './regs.js';
@@ -31,6 +31,7 @@ export const amd64Info: ArchInfo = {
   maxDataSize: 32 * 1024 * 1024 * 1024, // MAXDSIZ
   defaultStackSize: 8 * 1024 * 1024, // DFLSSIZ
   maxStackSize: 512 * 1024 * 1024, // MAXSSIZ
+  minSigStackSize: 2048, // sys/x86/include/_limits.h __MINSIGSTKSZ (512 * 4)
   sigcode: amd64Sigcode,
 };
 
@@ -107,6 +108,21 @@ export class Amd64Cpu implements Cpu {
       b[2] = this.flags & ~CF;
       this.okBatch.write();
     }
+  }
+
+  completeSyscall(v0: bigint, v1: bigint, error: boolean): void {
+    this.flags = this.uc.regRead(REG.EFLAGS);
+    this.syscallReturn(v0, v1, error);
+  }
+
+  setupThread(ctx: UcContext, start: bigint, arg: bigint, stackBase: bigint, stackSize: bigint, tls: bigint | undefined): void {
+    // sys/amd64/amd64/vm_machdep.c cpu_set_upcall: rsp = ((base + size) & ~15) - 8, as if called.
+    const uc = this.uc;
+    uc.contextRegWrite(ctx, REG.RSP, ((stackBase + stackSize) & ~15n) - 8n);
+    uc.contextRegWrite(ctx, REG.RBP, 0n);
+    uc.contextRegWrite(ctx, REG.RIP, start);
+    uc.contextRegWrite(ctx, REG.RDI, arg);
+    if (tls !== undefined) uc.contextRegWrite(ctx, REG.FS_BASE, tls);
   }
 
   restartSyscall(): void {

@@ -1,0 +1,186 @@
+// Clocks, clock_nanosleep and getrandom (FreeBSD sys/kern/kern_time.c, sys/kern/sys_getrandom.c).
+// nanosleep(240) lives with the thread scheduler (thread.ts), which can block one guest thread.
+import { randomFillSync } from 'node:crypto';
+import { Errno, E } from '../abi/errno.js';
+import { int, ptr, size, uint } from './args.js';
+import { sys, type SyscallDef } from './types.js';
+
+// sys/sys/_clock_id.h
+export const CLOCK = {
+  REALTIME: 0, VIRTUAL: 1, PROF: 2, MONOTONIC: 4, UPTIME: 5, UPTIME_PRECISE: 7, UPTIME_FAST: 8,
+  REALTIME_PRECISE: 9, REALTIME_FAST: 10, MONOTONIC_PRECISE: 11, MONOTONIC_FAST: 12, SECOND: 13,
+  THREAD_CPUTIME_ID: 14, PROCESS_CPUTIME_ID: 15,
+} as const;
+/** clock_getcpuclockid2 ids: CPUCLOCK_BIT | [CPUCLOCK_PROCESS_BIT] | id (sys/sys/time.h). */
+const CPUCLOCK_BIT = 0x80000000, CPUCLOCK_PROCESS_BIT = 0x40000000;
+export const TIMER_ABSTIME = 1;
+export const GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
+const NS = 1000000000n;
+
+// Realtime: the host's wall clock, read once and carried forward on the monotonic clock, so both advance
+// together at nanosecond resolution. Re-read when they drift apart by more than 50 ms (host clock set).
+let realBase = BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
+function realtimeNs(): bigint {
+  const mono = process.hrtime.bigint();
+  const t = realBase + mono;
+  const wall = BigInt(Date.now()) * 1000000n;
+  if (t - wall > 50000000n || wall - t > 50000000n) {
+    realBase = wall - mono;
+    return wall;
+  }
+  return t;
+}
+
+/** The clock's current value in nanoseconds; undefined for ids FreeBSD does not know (EINVAL). */
+export function clockNs(id: number, pid: number): bigint | undefined {
+  if ((id & CPUCLOCK_BIT) !== 0) {
+    // A CPU-time clock from clock_getcpuclockid2: only this process and its (single) thread are known.
+    const which = id & ~(CPUCLOCK_BIT | CPUCLOCK_PROCESS_BIT);
+    if ((id & CPUCLOCK_PROCESS_BIT) !== 0 && which !== pid) throw new Errno(E.ESRCH);
+    return cpuNs('both');
+  }
+  switch (id) {
+    case CLOCK.REALTIME: case CLOCK.REALTIME_PRECISE: case CLOCK.REALTIME_FAST:
+      return realtimeNs();
+    case CLOCK.SECOND:
+      return (realtimeNs() / NS) * NS;
+    case CLOCK.MONOTONIC: case CLOCK.MONOTONIC_PRECISE: case CLOCK.MONOTONIC_FAST:
+    case CLOCK.UPTIME: case CLOCK.UPTIME_PRECISE: case CLOCK.UPTIME_FAST:
+      return process.hrtime.bigint();
+    case CLOCK.VIRTUAL:
+      return cpuNs('user');
+    case CLOCK.PROF: case CLOCK.THREAD_CPUTIME_ID: case CLOCK.PROCESS_CPUTIME_ID:
+      return cpuNs('both');
+    default:
+      return undefined;
+  }
+}
+
+function cpuNs(which: 'user' | 'both'): bigint {
+  const u = process.cpuUsage();
+  return BigInt(which === 'user' ? u.user : u.user + u.system) * 1000n;
+}
+
+/** kern_clock_getres: 1 ns for the timecounter clocks (GHz counters), 1/hz for VIRTUAL/PROF, 1 s for SECOND. */
+export function clockRes(id: number): bigint | undefined {
+  if ((id & CPUCLOCK_BIT) !== 0) return 1n;
+  switch (id) {
+    case CLOCK.VIRTUAL: case CLOCK.PROF: return 1000000n; // howmany(1e9, hz = 1000)
+    case CLOCK.SECOND: return NS;
+    default: return clockNs(id, 0) === undefined ? undefined : 1n;
+  }
+}
+
+function writeTimespec(buf: Buffer, off: number, ns: bigint): void {
+  buf.writeBigInt64LE(ns / NS, off);
+  buf.writeBigInt64LE(ns % NS, off + 8);
+}
+
+/** A guest struct timespec as nanoseconds; EINVAL when tv_nsec is outside [0, 1e9). */
+function readTimespec(b: Buffer): { sec: bigint; nsec: bigint } {
+  return { sec: b.readBigInt64LE(0), nsec: b.readBigInt64LE(8) };
+}
+
+// A blocking host sleep that leaves the event loop alone: Atomics.wait on a private SharedArrayBuffer.
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+/** Sleep until the monotonic clock reaches `deadline` (ns). */
+export function sleepUntilMono(deadline: bigint): void {
+  for (;;) {
+    const left = deadline - process.hrtime.bigint();
+    if (left <= 0n) return;
+    const ms = Number(left) / 1e6;
+    Atomics.wait(sleepCell, 0, 0, ms > 1 ? ms : Math.max(ms, 0.05));
+  }
+}
+
+const SLEEP_CLOCKS = new Set<number>([
+  CLOCK.REALTIME, CLOCK.REALTIME_PRECISE, CLOCK.REALTIME_FAST, CLOCK.SECOND, CLOCK.MONOTONIC,
+  CLOCK.MONOTONIC_PRECISE, CLOCK.MONOTONIC_FAST, CLOCK.UPTIME, CLOCK.UPTIME_PRECISE, CLOCK.UPTIME_FAST,
+]);
+
+/**
+ * kern_clock_nanosleep: returns an errno (0 for success) rather than throwing, because clock_nanosleep
+ * reports errors as its return value (kern_posix_error) while nanosleep uses the carry flag.
+ */
+export function clockNanosleep(clockId: number, flags: number, sec: bigint, nsec: bigint): number {
+  if (nsec < 0n || nsec >= NS) return E.EINVAL;
+  if ((flags & ~TIMER_ABSTIME) !== 0) return E.EINVAL;
+  if (clockId === CLOCK.THREAD_CPUTIME_ID || clockId === CLOCK.PROCESS_CPUTIME_ID
+    || (clockId & CPUCLOCK_BIT) !== 0) return E.EOPNOTSUPP; // ENOTSUP
+  if (!SLEEP_CLOCKS.has(clockId)) return E.EINVAL;
+  if ((flags & TIMER_ABSTIME) === 0 && (sec < 0n || (sec === 0n && nsec === 0n))) return 0;
+  const want = sec * NS + nsec;
+  let deadline: bigint;
+  if (flags & TIMER_ABSTIME) {
+    const now = clockNs(clockId, 0)!;
+    if (want <= now) return 0;
+    deadline = process.hrtime.bigint() + (want - now);
+  } else {
+    deadline = process.hrtime.bigint() + want;
+  }
+  sleepUntilMono(deadline);
+  return 0;
+}
+
+const RANDOM_CHUNK = 64 * 1024;
+
+export const timeSyscalls: SyscallDef[] = [
+  sys(232, 'clock_gettime', 'clockid ptr', (c, a) => {
+    const ns = clockNs(int(a[0]), c.proc.pid);
+    if (ns === undefined) throw new Errno(E.EINVAL);
+    const b = Buffer.alloc(16);
+    writeTimespec(b, 0, ns);
+    c.mem.write(ptr(a[1]), b);
+    if (c.proc.opts.strace) c.note = `{ ${ns / NS}.${(ns % NS).toString().padStart(9, '0')} }`;
+    return 0;
+  }),
+  sys(234, 'clock_getres', 'clockid ptr', (c, a) => {
+    const res = clockRes(int(a[0]));
+    if (res === undefined) throw new Errno(E.EINVAL);
+    const tp = ptr(a[1]);
+    if (tp) {
+      const b = Buffer.alloc(16);
+      writeTimespec(b, 0, res);
+      c.mem.write(tp, b);
+    }
+    return 0;
+  }),
+  sys(116, 'gettimeofday', 'ptr ptr', (c, a) => {
+    const tp = ptr(a[0]), tzp = ptr(a[1]);
+    if (tp) {
+      const ns = realtimeNs();
+      const b = Buffer.alloc(16);
+      b.writeBigInt64LE(ns / NS, 0);
+      b.writeBigInt64LE((ns % NS) / 1000n, 8);
+      c.mem.write(tp, b);
+    }
+    if (tzp) c.mem.write(tzp, Buffer.alloc(8)); // struct timezone { minuteswest 0, dsttime 0 }
+    return 0;
+  }),
+  sys(244, 'clock_nanosleep', 'clockid int timespec ptr', (c, a) => {
+    let t;
+    try {
+      t = readTimespec(c.mem.read(ptr(a[2]), 16));
+    } catch (e) {
+      if (e instanceof Errno) return e.errno; // kern_posix_error: the errno is the return value
+      throw e;
+    }
+    return clockNanosleep(int(a[0]), int(a[1]), t.sec, t.nsec);
+  }),
+  sys(563, 'getrandom', 'obuf:1 size hex', (c, a) => {
+    const flags = uint(a[2]);
+    if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) !== 0) throw new Errno(E.EINVAL);
+    const addr = ptr(a[0]);
+    const len = size(a[1]);
+    // FreeBSD caps buflen at IOSIZE_MAX (SSIZE_MAX here) and returns the count; the random device is
+    // always seeded on the host, so GRND_NONBLOCK never sees EAGAIN.
+    let done = 0;
+    while (done < len) {
+      const n = Math.min(RANDOM_CHUNK, len - done);
+      const chunk = randomFillSync(Buffer.alloc(n));
+      c.mem.write(addr + done, chunk);
+      done += n;
+    }
+    return done;
+  }),
+];
