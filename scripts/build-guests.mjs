@@ -118,6 +118,24 @@ function main() {
     built++;
   }
 
+  // A static PIE (ET_DYN without PT_INTERP) of hello, for the loader's load-bias path. The runtime does
+  // not relocate itself, so the build must leave no dynamic relocations (checked by the e2e test).
+  const pieDir = path.join(objDir, 'pie');
+  fs.mkdirSync(pieDir, { recursive: true });
+  const PIE_CFLAGS = CFLAGS.map((f) => (f === '-fno-pic' ? '-fPIE' : f === '-fno-pie' ? '-fPIE' : f));
+  const pieObjs = [...rtSources.map((s) => path.join(rtDir, s)), path.join(srcDir, 'hello.c')].map((src) => {
+    const obj = path.join(pieDir, path.basename(src).replace(/\.[cS]$/, '.o'));
+    if (force || mtime(obj) < newest([src, ...common])) run('clang', [...PIE_CFLAGS, '-c', rel(src), '-o', rel(obj)]);
+    return obj;
+  });
+  const pieOut = path.join(outDir, 'hello-pie');
+  if (force || mtime(pieOut) < newest(pieObjs)) {
+    const pieLd = LDFLAGS.filter((f) => f !== '--no-pie' && f !== '-static');
+    run('ld.lld', [...pieLd, '-pie', '--no-dynamic-linker', '-z', 'notext', '-o', rel(pieOut), ...pieObjs.map(rel)]);
+    console.log(`built ${rel(pieOut)}`);
+    built++;
+  }
+
   // The committed demo: hello, stripped. Same bytes on every build.
   const helloObj = path.join(objDir, 'hello.o');
   if (force || mtime(demoOut) < newest([helloObj, ...rtObjs])) {

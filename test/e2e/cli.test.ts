@@ -170,3 +170,62 @@ describe('kill(2) of the process itself', () => {
     expect(r.status).toBe(128 + (n as number));
   });
 });
+
+describe('loader paths', () => {
+  it('runs a static PIE (ET_DYN without PT_INTERP) at the load bias', () => {
+    const r = run([guest('hello-pie'), 'pie']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('hello, FreeBSD\nargs: pie\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('a dynamically linked program without --sysroot names its interpreter', () => {
+    // Turn hello's PT_NOTE into a PT_INTERP that points at a path appended to the file.
+    const b = Buffer.from(helloBytes);
+    const interp = Buffer.from('/libexec/ld-elf.so.1\0');
+    const phoff = Number(b.readBigUInt64LE(32)), phnum = b.readUInt16LE(56);
+    let done = false;
+    for (let i = 0; i < phnum && !done; i++) {
+      const p = phoff + i * 56;
+      if (b.readUInt32LE(p) !== 4) continue;
+      b.writeUInt32LE(3, p);
+      b.writeBigUInt64LE(BigInt(b.length), p + 8);
+      b.writeBigUInt64LE(BigInt(interp.length), p + 32);
+      b.writeBigUInt64LE(BigInt(interp.length), p + 40);
+      done = true;
+    }
+    expect(done).toBe(true);
+    const r = run([badFile('dynamic', Buffer.concat([b, interp]))]);
+    expect(r.status).toBe(126);
+    expect(r.stderr).toMatch(/^bsdemu: .*dynamic: dynamically linked \(interpreter \/libexec\/ld-elf\.so\.1\); run it with --sysroot/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('--sysroot: absolute guest paths are looked up under the sysroot first, then on the host', () => {
+    const root = join(tmp, 'sysroot');
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    writeFileSync(join(root, 'etc', 'motd.bsdemu-test'), 'from the sysroot\n');
+    const hostOnly = join(tmp, 'host-only.txt');
+    writeFileSync(hostOnly, 'from the host\n');
+    const r = run(['-L', root, guest('cat'), '/etc/motd.bsdemu-test', hostOnly]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('from the sysroot\nfrom the host\n');
+    const without = run([guest('cat'), '/etc/motd.bsdemu-test']);
+    expect(without.status).toBe(1);
+    expect(without.stderr).toBe('cat: /etc/motd.bsdemu-test: errno 2\n');
+  });
+
+  it('-d page logs mappings as the loader and the guest make them', () => {
+    const r = run(['-d', 'page', hello]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^mmap: addr=0x200000 len=0x[0-9a-f]+ prot=rw- flags=0x1012 fd=-1 off=0x0 = 0x200000$/m);
+    expect(r.stderr).toMatch(/^mprotect: addr=0x201000 len=0x[0-9a-f]+ prot=r-x$/m);
+    expect(r.stderr).toMatch(/^mmap: addr=0x7ffffffff000 len=0x1000 /m);
+  });
+
+  it('reads stdin', () => {
+    const r = run([guest('cat')], { input: 'line one\nline two\n' });
+    expect(r.stdout).toBe('line one\nline two\n');
+    expect(r.status).toBe(0);
+  });
+});
