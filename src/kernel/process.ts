@@ -4,7 +4,7 @@ import { availableParallelism, cpus } from 'node:os';
 import type { Cpu } from '../cpu/arch.js';
 import type { AddressSpaceApi } from '../mmap/api.js';
 import { FdTable, type OpenFile } from './fdtable.js';
-import { SignalState, signalName } from './signals.js';
+import { SIG, SignalState, signalName } from './signals.js';
 import { PathMap } from './paths.js';
 import { Scheduler } from './threads.js';
 
@@ -88,7 +88,8 @@ export class Process {
 
   describeExit(): string | undefined {
     const e = this.exit;
-    if (!e || e.signal === undefined) return undefined;
+    // Like a shell, stay quiet about SIGPIPE: it is how `prog | head` normally ends.
+    if (!e || e.signal === undefined || e.signal === SIG.SIGPIPE) return undefined;
     return `bsdemu: guest terminated by signal ${e.signal} (${signalName(e.signal)}) at pc 0x${e.pc.toString(16)}`;
   }
 

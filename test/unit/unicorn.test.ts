@@ -1,0 +1,125 @@
+// The koffi binding against the real libunicorn: registers, batches, contexts, hooks, cache removal.
+import { describe, expect, it } from 'vitest';
+import { UC_ARCH, UC_MODE, UC_PROT, UcErr, Unicorn, UnicornError, unicornVersion } from '../../src/cpu/unicorn.js';
+import { REG, INS_SYSCALL } from '../../src/cpu/amd64/regs.js';
+import { Amd64Cpu } from '../../src/cpu/amd64/index.js';
+
+const CODE = 0x400000n;
+
+function machine(code: number[]): Unicorn {
+  const uc = new Unicorn(UC_ARCH.X86, UC_MODE.MODE_64);
+  uc.memMap(CODE, 0x1000, UC_PROT.ALL);
+  uc.memWrite(CODE, Uint8Array.from(code));
+  return uc;
+}
+
+describe('Unicorn binding', () => {
+  it('is libunicorn 2.0.1 or newer', () => {
+    const [maj, min] = unicornVersion();
+    expect(maj).toBe(2);
+    expect(min).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reads and writes registers one by one and in batches', () => {
+    const uc = machine([0x48, 0x01, 0xd8]); // add rax, rbx
+    const b = uc.batch([REG.RAX, REG.RBX]);
+    b.values[0] = 40n; b.values[1] = 2n;
+    b.write();
+    expect(uc.emuStart(CODE, CODE + 3n)).toBe(UcErr.OK);
+    expect(b.read()[0]).toBe(42n);
+    expect(uc.regRead(REG.RAX)).toBe(42n);
+    uc.close();
+  });
+
+  it('turns uc_err into typed errors', () => {
+    const uc = machine([0x90]);
+    expect(() => uc.memMap(CODE, 0x1000, UC_PROT.ALL)).toThrow(UnicornError);
+    try { uc.memMap(CODE, 0x1000, UC_PROT.ALL); } catch (e) { expect((e as UnicornError).code).toBe(UcErr.MAP); }
+    expect(uc.memReadSafe(0x9000000n, 8)).toBeNull();
+    uc.close();
+  });
+
+  it('hooks the syscall instruction; Unicorn resumes after it', () => {
+    const uc = machine([0xb8, 0x14, 0, 0, 0, 0x0f, 0x05, 0x48, 0xff, 0xc3]); // mov eax,20; syscall; inc rbx
+    const seen: bigint[] = [];
+    uc.hookInsn(INS_SYSCALL, () => { seen.push(uc.regRead(REG.RAX)); seen.push(uc.regRead(REG.RIP)); });
+    expect(uc.emuStart(CODE, CODE + 10n)).toBe(UcErr.OK);
+    expect(seen).toEqual([20n, CODE + 5n]); // inside the hook, RIP is the syscall instruction
+    expect(uc.regRead(REG.RBX)).toBe(1n);
+    uc.close();
+  });
+
+  it('saves and restores contexts, and edits saved registers', () => {
+    const uc = machine([0x90]);
+    uc.regWrite(REG.FS_BASE, 0x1234n);
+    uc.regWrite(REG.RAX, 7n);
+    const ctx = uc.contextAlloc();
+    uc.contextSave(ctx);
+    uc.contextRegWrite(ctx, REG.RDI, 0x55n);
+    uc.regWrite(REG.FS_BASE, 0x9999n);
+    uc.regWrite(REG.RAX, 8n);
+    uc.contextRestore(ctx);
+    expect([uc.regRead(REG.FS_BASE), uc.regRead(REG.RAX), uc.regRead(REG.RDI)]).toEqual([0x1234n, 7n, 0x55n]);
+    uc.contextFree(ctx);
+    uc.close();
+  });
+
+  it('removeCache makes a patched block retranslate', () => {
+    const uc = machine([0xb8, 1, 0, 0, 0]); // mov eax, 1
+    expect(uc.emuStart(CODE, CODE + 5n)).toBe(UcErr.OK);
+    expect(uc.regRead(REG.RAX)).toBe(1n);
+    uc.memWrite(CODE + 1n, Uint8Array.from([2]));
+    uc.removeCache(CODE, CODE + 0x1000n);
+    expect(uc.emuStart(CODE, CODE + 5n)).toBe(UcErr.OK);
+    expect(uc.regRead(REG.RAX)).toBe(2n);
+    uc.close();
+  });
+});
+
+describe('amd64 CPU', () => {
+  it('sets FreeBSD entry registers (exec_setregs)', () => {
+    const cpu = new Amd64Cpu();
+    cpu.uc.regWrite(REG.RBX, 99n);
+    cpu.setEntryState(0x401000, 0x7fffffffe010);
+    expect(cpu.uc.regRead(REG.RDI)).toBe(0x7fffffffe010n);
+    expect(cpu.uc.regRead(REG.RSP)).toBe(0x7fffffffe008n); // ((stack - 8) & ~15) + 8
+    expect(cpu.uc.regRead(REG.RBX)).toBe(0n);
+    expect(cpu.uc.regRead(REG.EFLAGS) & 0xfffn).toBe(0x202n);
+    expect(cpu.uc.regRead(REG.MXCSR)).toBe(0x1f80n);
+    expect(cpu.pc()).toBe(0x401000n);
+    cpu.setEntryState(0x401000, 0x7fffffffe018);
+    expect(cpu.uc.regRead(REG.RSP)).toBe(0x7fffffffe018n);
+    cpu.uc.close();
+  });
+
+  it('returns syscall results with the carry flag', () => {
+    const cpu = new Amd64Cpu();
+    const uc = cpu.uc;
+    uc.memMap(CODE, 0x1000, UC_PROT.ALL);
+    // mov rdi, 0xffffffff_00000005 (an int argument with garbage above); mov eax, 3; syscall; then again
+    uc.memWrite(CODE, Uint8Array.from([0x48, 0xbf, 5, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xb8, 3, 0, 0, 0, 0x0f, 0x05]));
+    let nr = 0n, arg0 = 0n;
+    cpu.onSyscall(() => { nr = cpu.syscallArgs(); arg0 = cpu.args[0]; cpu.syscallReturn(9n, 0n, true); });
+    expect(uc.emuStart(CODE, CODE + 17n)).toBe(UcErr.OK);
+    expect(nr).toBe(3n);
+    expect(Number(BigInt.asIntN(32, arg0))).toBe(5);
+    expect(uc.regRead(REG.RAX)).toBe(9n);
+    expect(uc.regRead(REG.EFLAGS) & 1n).toBe(1n);
+    uc.close();
+  });
+
+  it('reads the real number of indirect syscall(0) and __syscall(198)', () => {
+    const cpu = new Amd64Cpu();
+    const uc = cpu.uc;
+    uc.memMap(CODE, 0x1000, UC_PROT.ALL);
+    uc.memMap(0x10000n, 0x1000, UC_PROT.READ | UC_PROT.WRITE);
+    uc.regWrite(REG.RSP, 0x10800n);
+    // mov eax, 198; mov edi, 20; mov esi, 7; syscall
+    uc.memWrite(CODE, Uint8Array.from([0xb8, 198, 0, 0, 0, 0xbf, 20, 0, 0, 0, 0xbe, 7, 0, 0, 0, 0x0f, 0x05]));
+    let got: bigint[] = [];
+    cpu.onSyscall(() => { const n = cpu.syscallArgs(); got = [n, cpu.args[0]]; cpu.syscallReturn(0n, 0n, false); });
+    expect(uc.emuStart(CODE, CODE + 17n)).toBe(UcErr.OK);
+    expect(got).toEqual([20n, 7n]);
+    uc.close();
+  });
+});
