@@ -10,7 +10,7 @@ import { SigSet, SS_DISABLE, type AltStack } from './signals.js';
 export type WakeReason = 'woken' | 'timeout' | 'interrupted';
 
 /** The syscall result a parked thread gets when it resumes. */
-export interface Completion { value: bigint; value1?: bigint; errno?: number }
+export interface Completion { value: bigint; value1?: bigint; errno?: number; restart?: boolean }
 
 export interface Wait {
   /** What the thread waits on, for umtx wakes (a guest address) or other channels (any key). */
@@ -21,6 +21,13 @@ export interface Wait {
   complete: (why: WakeReason) => Completion;
   /** Polled by the scheduler for waits on host events (descriptors): true when ready. */
   ready?: () => boolean;
+  /**
+   * Host descriptors this wait is about, with poll(2) events (POLLIN 1, POLLOUT 4): lets the idle loop
+   * sleep in one host poll instead of polling `ready` on a timer.
+   */
+  hostFds?: { fd: number; events: number }[];
+  /** A signal with SA_RESTART re-executes the syscall instead of failing it with EINTR. */
+  restartable?: boolean;
 }
 
 export type ThreadState = 'runnable' | 'blocked' | 'exited';
