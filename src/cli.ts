@@ -50,7 +50,7 @@ function bareStraceToStderr(argv: string[]): string[] {
   return out;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   argv = bareStraceToStderr(argv);
   const program = new Command('bsdemu')
     .description('Run a FreeBSD/amd64 executable on this host (user-mode emulation on Unicorn).')
@@ -131,7 +131,7 @@ it does not exist.`)
       options: { sysroot: opts.sysroot, strace, debug, stackSize: opts.stackSize ?? cpu.info.defaultStackSize, warn },
     });
     proc.inheritStdio(kindOfHostFd, flagsOfHostFd);
-    const code = run(proc);
+    const code = await run(proc);
     const why = proc.describeExit();
     if (why) warn(why);
     return code;

@@ -1,6 +1,7 @@
 // One Arch per guest architecture: everything register- or ABI-shaped lives behind this interface, so
 // nothing outside src/cpu/<arch> knows a register name.
 import type { Unicorn } from './unicorn.js';
+import type { GuestMemory } from '../mmap/api.js';
 
 /** Static facts of a guest architecture (FreeBSD's sys/<arch>/include/vmparam.h, elf.h). */
 export interface ArchInfo {
@@ -31,6 +32,27 @@ export interface ArchInfo {
   /** AT_HWCAP / AT_HWCAP2 when the architecture has them. */
   readonly hwcap?: number;
   readonly hwcap2?: number;
+}
+
+/** What sendsig needs to build a frame (machine-independent part). */
+export interface SignalFrame {
+  sig: number;
+  handler: bigint;
+  /** SA_SIGINFO: pass &siginfo, else the old-style code. */
+  siginfo: boolean;
+  info: Buffer;
+  code: number;
+  addr: bigint;
+  /** Mask restored by sigreturn. */
+  oldMask: Uint32Array;
+  /** uc_stack as reported to the handler. */
+  stack: { sp: bigint; size: bigint; flags: number };
+  /** The thread was already on its alternate stack. */
+  onStack: boolean;
+  /** Deliver on the alternate stack: its top. */
+  altTop?: bigint;
+  /** The trampoline's address (shared page). */
+  sigcode: bigint;
 }
 
 /** Where a stop of the CPU came from, as the run loop sees it. */
@@ -74,6 +96,16 @@ export interface Cpu {
    * cpu_set_upcall sets it, pc = start, first argument = arg, TLS base.
    */
   setupThread(ctx: import('./unicorn.js').UcContext, start: bigint, arg: bigint, stackBase: bigint, stackSize: bigint, tls: bigint | undefined): void;
+  /** Outside the hook: move the pc back onto the syscall instruction (restart after a signal). */
+  rewindSyscall(): void;
+  /**
+   * sendsig: builds the signal frame below the stack pointer (or at the top of the alternate stack) from
+   * the current registers and points the CPU at the trampoline with the handler's arguments. Throws
+   * Errno(EFAULT) when the frame cannot be written.
+   */
+  sendSignal(mem: GuestMemory, f: SignalFrame): void;
+  /** sigreturn: restores the registers from the ucontext at `ucp`; returns the signal mask to install. */
+  sigreturn(mem: GuestMemory, ucp: number): Uint32Array;
   /** Machine-specific sysarch(2); returns undefined for an unknown op (EINVAL). */
-  sysarch?(op: number, parm: number, mem: import('../mmap/api.js').GuestMemory): number | undefined;
+  sysarch?(op: number, parm: number, mem: GuestMemory): number | undefined;
 }

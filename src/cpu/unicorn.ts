@@ -141,6 +141,11 @@ export class Unicorn {
     if (err !== UcErr.OK) throw new UnicornError(err, op, this.l.uc_strerror(err) as string);
   }
 
+  /** The engine pointer as an integer, for the watchdog thread's uc_emu_stop. */
+  handleAddress(): bigint {
+    return koffi.address(this.uc) as bigint;
+  }
+
   close(): void {
     for (const h of this.hooks) koffi.unregister(h.callback as never);
     this.hooks.length = 0;

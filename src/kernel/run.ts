@@ -6,62 +6,118 @@ import { UcErr } from '../cpu/unicorn.js';
 import { Dispatcher } from '../syscalls/dispatch.js';
 import { buildTable } from '../syscalls/table.js';
 import type { Process } from './process.js';
-import { defaultAction, SIG, type SignalName } from './signals.js';
-import { hostSleepNs, now, Scheduler } from './threads.js';
+import { BUS_ADRERR, BUS_OBJERR, SEGV_ACCERR, SEGV_MAPERR, SI, SIG, type SignalName } from './signals.js';
+import { hostSleepNs, now } from './threads.js';
+import { hostPoll, type HostPollFd } from '../host/poll.js';
+import { deliverSignals, hasDeliverable, postSignal, trapSignal } from './sigdeliver.js';
 
-export function run(proc: Process): number {
+/** Host signals forwarded to the guest (by name: numbers differ between Linux and FreeBSD). */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT'] as const;
+/** A run with several runnable threads gets this many ms before the next one's turn. */
+const SLICE_MS = 10;
+/** A lone thread still returns to the event loop this often, so host signals get through. */
+const LONE_SLICE_MS = 50;
+// Slices end at the thread's next syscall after the deadline (the dispatcher checks). Stopping the CPU
+// from another thread (uc_emu_stop from a timer thread, as Unicorn's own timeout does) leaves Unicorn
+// 2.0.1 unable to run reliably afterwards, so a thread that computes without syscalls keeps the CPU.
+
+export async function run(proc: Process): Promise<number> {
   const cpu = proc.cpu;
   const sched = proc.sched;
   const dispatcher = new Dispatcher(proc, buildTable());
   cpu.onSyscall(dispatcher.onSyscall);
   let fault: CpuFault | undefined;
   cpu.onFault((f) => { fault ??= f; });
+  const listeners = FORWARDED.map((name) => {
+    const fn = () => postSignal(proc, { signo: SIG[name], code: SI.USER });
+    process.on(name, fn);
+    return [name, fn] as const;
+  });
+  let lastYield = Date.now();
 
-  for (;;) {
-    sched.poll();
-    let t = sched.current.state === 'runnable' && !sched.switchRequested ? sched.current : sched.pickNext();
-    if (!t && sched.current.state === 'runnable') t = sched.current;
-    if (!t) {
-      if (!idle(proc)) break;
-      continue;
-    }
-    sched.switchRequested = false;
-    sched.switchTo(t);
-    if (t.completion) {
-      const r = t.completion;
-      t.completion = undefined;
-      cpu.completeSyscall(r.value, r.value1 ?? 0n, r.errno !== undefined);
-    }
-    fault = undefined;
-    const slice = sched.runnableCount() > 1 ? Scheduler.SLICE_US : 0;
-    const err = cpu.uc.emuStart(cpu.pc(), 0n, slice, 0);
-    if (proc.exit) break;
-    if (fault || err !== UcErr.OK) {
-      deliverFault(proc, fault ?? faultFromError(err));
+  try {
+    for (;;) {
+      // Let the event loop run now and then: host signals arrive through it.
+      if (Date.now() - lastYield >= LONE_SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+        if (proc.exit) break;
+      }
+      sched.poll();
+      let t = sched.current.state === 'runnable' && !sched.switchRequested ? sched.current : sched.pickNext();
+      if (!t && sched.current.state === 'runnable') t = sched.current;
+      if (!t) {
+        if (!idle(proc)) break;
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+        continue;
+      }
+      sched.switchRequested = false;
+      sched.switchTo(t);
+      if (t.resume) {
+        const r = t.resume;
+        t.resume = undefined;
+        r();
+      }
+      if (t.completion) {
+        const r = t.completion;
+        t.completion = undefined;
+        if (r.restart) cpu.rewindSyscall();
+        else cpu.completeSyscall(r.value, r.value1 ?? 0n, r.errno !== undefined);
+      }
+      if (hasDeliverable(proc, t) && !deliverSignals(proc, t)) break;
       if (proc.exit) break;
+      fault = undefined;
+      sched.sliceEnd = Date.now() + (sched.runnableCount() > 1 ? SLICE_MS : LONE_SLICE_MS);
+      const err = cpu.uc.emuStart(cpu.pc(), 0n, 0, 0);
+      if (proc.exit) break;
+      if (fault || err !== UcErr.OK) {
+        deliverFault(proc, fault ?? faultFromError(err));
+        if (proc.exit) break;
+      }
+      // A stop nobody asked for is the end of a slice: let the next runnable thread go.
+      if (!sched.switchRequested && sched.runnableCount() > 1) sched.switchRequested = true;
+      sched.reap();
     }
-    if (slice && !sched.switchRequested) sched.switchRequested = true; // slice over: rotate
-    sched.reap();
+  } finally {
+    for (const [name, fn] of listeners) process.off(name, fn);
   }
   return proc.hostExitCode();
 }
 
 /**
- * Nothing is runnable: sleep until the earliest deadline, or poll host events; with neither, every
- * thread waits forever — say so instead of hanging. Returns false when the process is over.
+ * Nothing is runnable: sleep in one host poll over every parked thread's host descriptors, until the
+ * earliest deadline, at most IDLE_CAP_NS so the event loop (host signals) gets its turn. Waits that can
+ * only be checked through `ready()` (no `hostFds`) are re-checked every millisecond. With no deadline,
+ * no descriptor and no such wait, nothing can ever wake a thread: say so instead of hanging. Returns
+ * false when the process is over.
  */
 function idle(proc: Process): boolean {
-  const { deadline, hostWaits } = proc.sched.nextEvent();
-  if (deadline === undefined && !hostWaits) {
-    const n = proc.sched.live;
+  const sched = proc.sched;
+  const { deadline } = sched.nextEvent();
+  const fds: HostPollFd[] = [];
+  let polled = false;
+  for (const t of sched.threads.values()) {
+    if (t.state !== 'blocked' || !t.wait) continue;
+    const hostFds = t.wait.hostFds;
+    if (hostFds) fds.push(...hostFds);
+    else if (t.wait.ready) polled = true;
+  }
+  if (deadline === undefined && fds.length === 0 && !polled) {
+    const n = sched.live;
     proc.opts.warn(`bsdemu: deadlock: ${n === 1 ? 'the only thread is' : `all ${n} threads are`} blocked forever`);
     proc.exit = { code: 1 };
     return false;
   }
-  const wait = deadline === undefined ? 1_000_000n : deadline - now();
-  hostSleepNs(hostWaits && wait > 1_000_000n ? 1_000_000n : wait);
+  const cap = polled ? 1_000_000n : IDLE_CAP_NS;
+  let wait = deadline === undefined ? cap : deadline - now();
+  if (wait > cap) wait = cap;
+  if (wait <= 0n) return true;
+  if (fds.length) hostPoll(fds, Math.ceil(Number(wait) / 1e6));
+  else hostSleepNs(wait);
   return true;
 }
+const IDLE_CAP_NS = 50_000_000n;
 
 function faultFromError(err: UcErr): CpuFault {
   switch (err) {
@@ -72,15 +128,17 @@ function faultFromError(err: UcErr): CpuFault {
   }
 }
 
-/** A synchronous fault: SIGSEGV/SIGBUS from memory (which one, from the page table), or the trap's signal. */
+/** A synchronous fault: SIGSEGV/SIGBUS from memory (which, and its si_code, from the page table), or the trap's signal. */
 function deliverFault(proc: Process, f: CpuFault): void {
-  let sig: number;
+  const pc = proc.cpu.pc();
   if (f.kind === 'mem') {
     const kind = proc.vm.faultKind(f.addr, f.access === 'write', f.access === 'exec');
-    sig = kind.startsWith('BUS') ? SIG.SIGBUS : SIG.SIGSEGV;
+    const signo = kind.startsWith('BUS') ? SIG.SIGBUS : SIG.SIGSEGV;
+    const code = kind === 'SEGV_MAPERR' ? SEGV_MAPERR : kind === 'SEGV_ACCERR' ? SEGV_ACCERR
+      : kind === 'BUS_OBJERR' ? BUS_OBJERR : BUS_ADRERR;
+    // T_PAGEFLT (12): si_trapno as FreeBSD's trap() reports it.
+    trapSignal(proc, { signo, code, addr: BigInt(f.addr), trapno: 12 });
   } else {
-    sig = SIG[f.signal as SignalName];
+    trapSignal(proc, { signo: SIG[f.signal as SignalName], code: f.code, addr: pc });
   }
-  // Delivery into guest handlers arrives with the signal-frame work; until then the default applies.
-  proc.killedBy(sig, defaultAction(sig) === 'core', proc.cpu.pc());
 }

@@ -64,10 +64,65 @@ export class SigSet {
   sanitize(): void { this.del(SIG.SIGKILL); this.del(SIG.SIGSTOP); }
 }
 
+/** siginfo_t contents (sys/sys/signal.h); encoded by the architecture's frame code. */
+export interface SigInfo {
+  signo: number;
+  code: number;
+  errno?: number;
+  pid?: number;
+  uid?: number;
+  status?: number;
+  addr?: bigint;
+  value?: bigint;
+  /** _fault._trapno / _timer._timerid, the first word of the reason union. */
+  trapno?: number;
+}
+
+// si_code values (sys/sys/signal.h).
+export const SI = { NOINFO: 0, USER: 0x10001, QUEUE: 0x10002, TIMER: 0x10003, ASYNCIO: 0x10004, MESGQ: 0x10005,
+  KERNEL: 0x10006, LWP: 0x10007 } as const;
+export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, BUS_ADRERR = 2, BUS_OBJERR = 3;
+
+/** Pending signals with their siginfo: one instance of a classic signal, a queue of a real-time one. */
+export class SigQueue extends SigSet {
+  private readonly infos = new Map<number, SigInfo[]>();
+
+  push(info: SigInfo): void {
+    const sig = info.signo;
+    const q = this.infos.get(sig);
+    if (!q) this.infos.set(sig, [info]);
+    else if (sig >= SIGRTMIN) q.push(info);
+    this.add(sig);
+  }
+
+  /** Removes and returns one pending instance of `sig`. */
+  take(sig: number): SigInfo {
+    const q = this.infos.get(sig);
+    const info = q?.shift() ?? { signo: sig, code: SI.NOINFO };
+    if (!q || q.length === 0) { this.infos.delete(sig); this.del(sig); }
+    return info;
+  }
+
+  /** Lowest pending signal not in `mask` (and in `only`, when given), or 0. */
+  first(mask: SigSet | undefined, only?: SigSet): number {
+    for (let i = 0; i < 4; i++) {
+      let bits = this.w[i] & ~(mask ? mask.w[i] : 0) & (only ? only.w[i] : 0xffffffff);
+      if (bits === 0) continue;
+      bits >>>= 0;
+      let b = 0;
+      while (!(bits & (1 << b))) b++;
+      return i * 32 + b + 1;
+    }
+    return 0;
+  }
+
+  drop(sig: number): void { this.infos.delete(sig); this.del(sig); }
+}
+
 export class SignalState {
   readonly actions: SigAction[] = [];
   /** Signals sent to the process that no thread could take yet (all threads block them). */
-  readonly pending = new SigSet();
+  readonly pending = new SigQueue();
 
   constructor() {
     for (let i = 0; i <= NSIG; i++) this.actions.push({ handler: SIG_DFL, flags: 0, mask: new Uint32Array(4) });
@@ -147,7 +202,7 @@ export function setAction(s: SignalState, sig: number, act: SigAction | undefine
     mask.set(act.mask);
     mask.sanitize();
     s.actions[sig] = { handler: act.handler, flags: act.flags, mask: mask.w.slice() };
-    if (s.ignored(sig)) s.pending.del(sig);
+    if (s.ignored(sig)) s.pending.drop(sig);
   }
   return old;
 }
@@ -198,4 +253,20 @@ export function setAltStack(s: { altstack: AltStack }, sp: bigint, minSize: numb
     }
   }
   return old;
+}
+
+/** siginfo_t on LP64 (sys/sys/signal.h): 80 bytes. */
+export const SIGINFO_SIZE = 80;
+export function encodeSiginfo(i: SigInfo): Buffer {
+  const b = Buffer.alloc(SIGINFO_SIZE);
+  b.writeInt32LE(i.signo, 0);
+  b.writeInt32LE(i.errno ?? 0, 4);
+  b.writeInt32LE(i.code, 8);
+  b.writeInt32LE(i.pid ?? 0, 12);
+  b.writeUInt32LE((i.uid ?? 0) >>> 0, 16);
+  b.writeInt32LE(i.status ?? 0, 20);
+  b.writeBigUInt64LE(BigInt.asUintN(64, i.addr ?? 0n), 24);
+  b.writeBigUInt64LE(BigInt.asUintN(64, i.value ?? 0n), 32);
+  b.writeInt32LE(i.trapno ?? 0, 40);
+  return b;
 }

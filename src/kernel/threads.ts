@@ -4,7 +4,7 @@
 // syscall's result when it runs again.
 import type { Cpu } from '../cpu/arch.js';
 import type { UcContext } from '../cpu/unicorn.js';
-import { SigSet, SS_DISABLE, type AltStack } from './signals.js';
+import { SigQueue, SigSet, SS_DISABLE, type AltStack } from './signals.js';
 
 /** How a parked thread's wait ended. */
 export type WakeReason = 'woken' | 'timeout' | 'interrupted';
@@ -40,7 +40,13 @@ export class Thread {
   ctx?: UcContext;
   /** Blocked signals (td_sigmask), thread-directed pending signals, the alternate stack (td_sigstk). */
   readonly mask = new SigSet();
-  readonly pending = new SigSet();
+  readonly pending = new SigQueue();
+  /** sigsuspend/ppoll/pselect: the mask to restore once a handler returns (td_oldsigmask, TDP_OLDMASK). */
+  oldMask?: Uint32Array;
+  /** sigwait family: the set waited for; a matching signal completes the wait instead of a handler. */
+  waitSet?: SigSet;
+  /** Work to do on this thread's registers before it next runs (sigreturn), outside the syscall hook. */
+  resume?: () => void;
   altstack: AltStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
   name = '';
   /** thr_exit clears and wakes this word (the `state` argument). */
@@ -52,7 +58,6 @@ export class Thread {
 /** Host monotonic clock in ns. */
 export const now = (): bigint => process.hrtime.bigint();
 
-const SLICE_US = 10_000;
 
 export class Scheduler {
   readonly threads = new Map<number, Thread>();
@@ -61,6 +66,8 @@ export class Scheduler {
   private rr: Thread[] = [];
   /** Set when the running thread must stop at once (blocked, yielded, exited). */
   switchRequested = false;
+  /** Wall-clock ms when the running thread's slice ends (checked at its syscalls). */
+  sliceEnd = Infinity;
 
   constructor(private readonly cpu: Cpu, mainTid: number) {
     const main = new Thread(mainTid);
@@ -194,7 +201,6 @@ export class Scheduler {
     }
   }
 
-  static readonly SLICE_US = SLICE_US;
 }
 
 /** Host sleep without spinning (the emulator has nothing else to do). */

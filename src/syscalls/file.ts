@@ -10,12 +10,14 @@ import {
 import { encodeStat } from '../abi/stat.js';
 import { isatty } from 'node:tty';
 import { share, type FileKind, type OpenFile } from '../kernel/fdtable.js';
-import { SIG } from '../kernel/signals.js';
+import { SI, SIG } from '../kernel/signals.js';
 import { addrOf, check, checkN, hostLibc } from '../host/libc.js';
 import { hostFstat } from '../host/stat.js';
 import { int, ptr, size, uint } from './args.js';
 import { signalSelf } from './proc.js';
-import { sys, type SyscallCtx, type SyscallDef } from './types.js';
+import { ioReady, noteIo } from './event.js';
+import { HOST_POLL, hostFionread, hostPipeSize } from '../host/poll.js';
+import { JUST_RETURN, sys, type SyscallCtx, type SyscallDef } from './types.js';
 
 /** sys/sys/uio.h / sys/sys/syslimits.h */
 const IOV_MAX = 1024;
@@ -74,7 +76,7 @@ function wroteFile(c: SyscallCtx, f: OpenFile, n: number, pos?: bigint): number 
 
 function failWrite(c: SyscallCtx, e: unknown): never {
   // FreeBSD's dofilewrite: EPIPE also raises SIGPIPE (the host ignores it in Node, so we deliver it).
-  if (e instanceof Errno && e.errno === E.EPIPE) signalSelf(c.proc, SIG.SIGPIPE);
+  if (e instanceof Errno && e.errno === E.EPIPE) signalSelf(c.proc, SIG.SIGPIPE, c.proc.sched.current, SI.KERNEL);
   throw e;
 }
 
@@ -99,13 +101,18 @@ function doRead(c: SyscallCtx, f: OpenFile, addr: number, len: number, pos?: big
   return n;
 }
 
-function doWrite(c: SyscallCtx, f: OpenFile, addr: number, len: number, pos?: bigint): number {
+/** One host write (no SIGPIPE handling: the caller knows which thread failed). */
+function writeOnce(c: SyscallCtx, f: OpenFile, addr: number, len: number, pos?: bigint): number {
   const L = hostLibc();
+  const hp = c.mem.hostAddress(addr, len, false);
+  if (hp >= 0) return wroteFile(c, f, checkN(pos === undefined ? L.write(f.hostFd, hp, len) : L.pwrite(f.hostFd, hp, len, pos), 'write'), pos);
+  const tmp = c.mem.read(addr, len);
+  return wroteFile(c, f, checkN(pos === undefined ? L.write(f.hostFd, addrOf(tmp), len) : L.pwrite(f.hostFd, addrOf(tmp), len, pos), 'write'), pos);
+}
+
+function doWrite(c: SyscallCtx, f: OpenFile, addr: number, len: number, pos?: bigint): number {
   try {
-    const hp = c.mem.hostAddress(addr, len, false);
-    if (hp >= 0) return wroteFile(c, f, checkN(pos === undefined ? L.write(f.hostFd, hp, len) : L.pwrite(f.hostFd, hp, len, pos), 'write'), pos);
-    const tmp = c.mem.read(addr, len);
-    return wroteFile(c, f, checkN(pos === undefined ? L.write(f.hostFd, addrOf(tmp), len) : L.pwrite(f.hostFd, addrOf(tmp), len, pos), 'write'), pos);
+    return writeOnce(c, f, addr, len, pos);
   } catch (e) {
     failWrite(c, e);
   }
@@ -167,18 +174,97 @@ function doReadv(c: SyscallCtx, f: OpenFile, iovAddr: number, cnt: number, pos?:
   return n;
 }
 
-function doWritev(c: SyscallCtx, f: OpenFile, iovAddr: number, cnt: number, pos?: bigint): number {
+function writevOnce(c: SyscallCtx, f: OpenFile, iovs: Iov[], pos?: bigint): number {
   const L = hostLibc();
+  const hv = hostIovecs(c, iovs, false);
+  if (hv) return wroteFile(c, f, checkN(pos === undefined ? L.writev(f.hostFd, addrOf(hv), iovs.length) : L.pwritev(f.hostFd, addrOf(hv), iovs.length, pos), 'writev'), pos);
+  // Gathered into one buffer so the write stays one atomic host write.
+  const tmp = Buffer.concat(iovs.map((v) => c.mem.read(v.base, v.len)));
+  return wroteFile(c, f, checkN(pos === undefined ? L.write(f.hostFd, addrOf(tmp), tmp.length) : L.pwrite(f.hostFd, addrOf(tmp), tmp.length, pos), 'writev'), pos);
+}
+
+function doWritev(c: SyscallCtx, f: OpenFile, iovAddr: number, cnt: number, pos?: bigint): number {
   const iovs = readIovecs(c, iovAddr, cnt);
   try {
-    const hv = hostIovecs(c, iovs, false);
-    if (hv) return wroteFile(c, f, checkN(pos === undefined ? L.writev(f.hostFd, addrOf(hv), iovs.length) : L.pwritev(f.hostFd, addrOf(hv), iovs.length, pos), 'writev'), pos);
-    // Gathered into one buffer so the write stays one atomic host write.
-    const tmp = Buffer.concat(iovs.map((v) => c.mem.read(v.base, v.len)));
-    return wroteFile(c, f, checkN(pos === undefined ? L.write(f.hostFd, addrOf(tmp), tmp.length) : L.pwrite(f.hostFd, addrOf(tmp), tmp.length, pos), 'writev'), pos);
+    return writevOnce(c, f, iovs, pos);
   } catch (e) {
     failWrite(c, e);
   }
+}
+
+// ---- Blocking I/O on pipes, ttys, sockets and devices without stalling the other guest threads ----
+
+/** Kinds whose reads and writes can wait (regular files and directories never do). */
+const mayWait = (f: OpenFile): boolean => f.kind === 'pipe' || f.kind === 'tty' || f.kind === 'socket' || f.kind === 'other';
+
+/**
+ * read/write on a descriptor that may have to wait: try now (host poll, then the call: no O_NONBLOCK on the
+ * host descriptor, which other processes may share); if it would block, EAGAIN with the guest's
+ * O_NONBLOCK, else park the thread until the host descriptor is ready and do the call then. `empty`
+ * transfers (length 0) go straight through, as FreeBSD returns 0 for them without waiting.
+ */
+function waitingIo(c: SyscallCtx, f: OpenFile, write: boolean, empty: boolean, op: () => number): number | typeof JUST_RETURN {
+  if (f.kind === 'kqueue') throw new Errno(E.EOPNOTSUPP); // kqueueops: fo_read/fo_write = invfo_rdwr
+  if (!mayWait(f) || empty) return write ? failing(c, op) : op();
+  const nonblock = (f.flags & O.NONBLOCK) !== 0;
+  if (ioReady(f, write)) {
+    try {
+      const n = op();
+      noteIo(f);
+      return n;
+    } catch (e) {
+      // The host descriptor may be non-blocking (shared with another process): wait like FreeBSD would.
+      if (!(e instanceof Errno && e.errno === E.EAGAIN) || nonblock) {
+        if (write) failWrite(c, e);
+        throw e;
+      }
+    }
+  }
+  noteIo(f);
+  if (nonblock) throw new Errno(E.EAGAIN);
+  const sched = c.proc.sched;
+  const t = sched.current;
+  sched.block({
+    ready: () => ioReady(f, write),
+    hostFds: [{ fd: f.hostFd, events: write ? HOST_POLL.OUT : HOST_POLL.IN }],
+    restartable: true,
+    complete: (why) => {
+      if (why === 'interrupted') return { value: BigInt(E.EINTR), errno: E.EINTR };
+      try {
+        const n = op();
+        noteIo(f);
+        return { value: BigInt(n) };
+      } catch (e) {
+        const errno = e instanceof Errno ? e.errno : E.EIO;
+        if (write && errno === E.EPIPE) signalSelf(c.proc, SIG.SIGPIPE, t);
+        return { value: BigInt(errno), errno };
+      }
+    },
+  });
+  return JUST_RETURN;
+}
+
+function failing(c: SyscallCtx, op: () => number): number {
+  try {
+    return op();
+  } catch (e) {
+    failWrite(c, e);
+  }
+}
+
+/**
+ * How much of a `len`-byte write to a pipe to attempt so the host call cannot block while other guest
+ * threads (perhaps the reader) wait to run: a host pipe write larger than its free space sleeps until all
+ * of it is written. Writes of up to PIPE_BUF stay whole (atomic); a larger one becomes a partial write of
+ * what fits, as with a signal-interrupted FreeBSD pipe write. With a single thread nothing else could run,
+ * so the whole write goes to the host.
+ */
+function pipeChunk(c: SyscallCtx, f: OpenFile, len: number): number {
+  const PIPE_BUF = 4096;
+  if (f.kind !== 'pipe' || len <= PIPE_BUF || c.proc.sched.live <= 1) return len;
+  const used = hostFionread(f.hostFd);
+  const free = hostPipeSize(f.hostFd) - Math.max(0, used);
+  return Math.max(PIPE_BUF, Math.min(len, free));
 }
 
 /** off_t argument for positioned I/O: negative is EINVAL (FreeBSD kern_preadv/kern_pwritev for vnodes). */
@@ -259,8 +345,16 @@ function fcntl(c: SyscallCtx, fd: number, cmd: number, arg: bigint): number {
 }
 
 export const fileSyscalls: SyscallDef[] = [
-  sys(3, 'read', 'fd obuf:2 size', (c, a) => doRead(c, readable(c, int(a[0])), ptr(a[1]), size(a[2]))),
-  sys(4, 'write', 'fd buf:2 size', (c, a) => doWrite(c, c.proc.fds.file(int(a[0])), ptr(a[1]), size(a[2]))),
+  sys(3, 'read', 'fd obuf:2 size', (c, a) => {
+    const f = readable(c, int(a[0]));
+    const addr = ptr(a[1]), len = size(a[2]);
+    return waitingIo(c, f, false, len === 0, () => doRead(c, f, addr, len));
+  }),
+  sys(4, 'write', 'fd buf:2 size', (c, a) => {
+    const f = c.proc.fds.file(int(a[0]));
+    const addr = ptr(a[1]), len = size(a[2]);
+    return waitingIo(c, f, true, len === 0, () => writeOnce(c, f, addr, pipeChunk(c, f, len)));
+  }),
   sys(475, 'pread', 'fd obuf:2 size long', (c, a) => {
     const f = readable(c, int(a[0]));
     return doRead(c, f, ptr(a[1]), size(a[2]), position(f, a[3]));
@@ -269,8 +363,18 @@ export const fileSyscalls: SyscallDef[] = [
     const f = c.proc.fds.file(int(a[0]));
     return doWrite(c, f, ptr(a[1]), size(a[2]), position(f, a[3]));
   }),
-  sys(120, 'readv', 'fd ptr uint', (c, a) => doReadv(c, readable(c, int(a[0])), ptr(a[1]), uint(a[2]))),
-  sys(121, 'writev', 'fd ptr uint', (c, a) => doWritev(c, c.proc.fds.file(int(a[0])), ptr(a[1]), uint(a[2]))),
+  sys(120, 'readv', 'fd ptr uint', (c, a) => {
+    const f = readable(c, int(a[0]));
+    const iovAddr = ptr(a[1]), cnt = uint(a[2]);
+    const total = readIovecs(c, iovAddr, cnt).reduce((s, v) => s + v.len, 0);
+    return waitingIo(c, f, false, total === 0, () => doReadv(c, f, iovAddr, cnt));
+  }),
+  sys(121, 'writev', 'fd ptr uint', (c, a) => {
+    const f = c.proc.fds.file(int(a[0]));
+    const iovs = readIovecs(c, ptr(a[1]), uint(a[2]));
+    const total = iovs.reduce((s, v) => s + v.len, 0);
+    return waitingIo(c, f, true, total === 0, () => writevOnce(c, f, iovs));
+  }),
   sys(289, 'preadv', 'fd ptr uint long', (c, a) => {
     const f = readable(c, int(a[0]));
     return doReadv(c, f, ptr(a[1]), uint(a[2]), position(f, a[3]));

@@ -1,7 +1,8 @@
 // Process identity, limits, exit and kill (QEMU: bsd-user/freebsd/os-proc.h).
 import { constants as osConstants } from 'node:os';
 import { Errno, E } from '../abi/errno.js';
-import { defaultAction, NSIG, SIG, signalName } from '../kernel/signals.js';
+import { NSIG, SI, signalName } from '../kernel/signals.js';
+import { postSignal } from '../kernel/sigdeliver.js';
 import type { Process } from '../kernel/process.js';
 import type { Thread } from '../kernel/threads.js';
 import { int, ptr } from './args.js';
@@ -26,16 +27,11 @@ export function initialRlimits(proc: Process): void {
 }
 
 /**
- * A signal to this process (or to one of its threads): the default action, nothing when ignored, or
- * pending for delivery to the guest's handler.
+ * A signal from this process to itself or one of its threads (kill, thr_kill, SIGPIPE): posted for
+ * delivery before the thread next runs.
  */
-export function signalSelf(proc: Process, sig: number, thread?: Thread): void {
-  const s = proc.signals;
-  if (s.caught(sig)) { (thread ?? proc.sched.current).pending.add(sig); return; }
-  if (s.ignored(sig)) return;
-  const act = defaultAction(sig);
-  if (act === 'term' || act === 'core' || sig === SIG.SIGKILL) proc.killedBy(sig, act === 'core', proc.cpu.pc());
-  else if (act === 'stop') process.kill(process.pid, 'SIGSTOP');
+export function signalSelf(proc: Process, sig: number, thread?: Thread, code: number = thread ? SI.LWP : SI.USER): void {
+  postSignal(proc, { signo: sig, code, pid: proc.pid, uid: proc.uid }, thread);
 }
 
 /** FreeBSD signal → host signal name, for signals sent to other host processes. */

@@ -11,9 +11,10 @@ import { timeSyscalls } from './time.js';
 import { signalSyscalls } from './signal.js';
 import { sysctlSyscalls } from './sysctl.js';
 import { miscSyscalls } from './misc.js';
+import { eventSyscalls } from './event.js';
 
 const groups: SyscallDef[][] = [procSyscalls, fileSyscalls, memSyscalls, fsSyscalls, ioctlSyscalls, threadSyscalls,
-  timeSyscalls, signalSyscalls, sysctlSyscalls, miscSyscalls];
+  timeSyscalls, signalSyscalls, sysctlSyscalls, miscSyscalls, eventSyscalls];
 
 export function buildTable(): (SyscallDef | undefined)[] {
   const table: (SyscallDef | undefined)[] = [];

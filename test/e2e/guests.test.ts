@@ -27,6 +27,7 @@ const cases: Case[] = [
   { name: 'smc', dir: true, status: 0 },
   { name: 'files', dir: true, status: 0 },
   { name: 'libcstart', status: 0 },
+  { name: 'signals', status: 0 },
   { name: 'getpid_loop', args: ['1000'], status: 0 },
   { name: 'fault', status: 139, stderr: /^bsdemu: guest terminated by signal 11 \(SIGSEGV\) at pc 0x[0-9a-f]+\n$/ },
   { name: 'ill', status: 132, stderr: /^bsdemu: guest terminated by signal 4 \(SIGILL\) at pc 0x[0-9a-f]+\n$/ },

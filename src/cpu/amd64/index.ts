@@ -1,5 +1,6 @@
 // FreeBSD/amd64 on Unicorn: registers, the syscall ABI, entry state, faults, sysarch.
-import type { ArchInfo, Cpu, CpuFault } from '../arch.js';
+import type { ArchInfo, Cpu, CpuFault, SignalFrame } from '../arch.js';
+import { buildFrame, restoreFrame, UCONTEXT_SIZE } from './signal.js';
 import { UC_ARCH, UC_MEM, UC_MODE, Unicorn, type RegBatch, type UcContext } from '../unicorn.js';
 import { Errno, E } from '../../abi/errno.js';
 import type { GuestMemory } from '../../mmap/api.js';
@@ -41,9 +42,9 @@ const EXCEPTIONS: Record<number, { signal: 'SIGILL' | 'SIGFPE' | 'SIGTRAP' | 'SI
   0: { signal: 'SIGFPE', code: 2 },
   1: { signal: 'SIGTRAP', code: 2 },
   3: { signal: 'SIGTRAP', code: 1 },
-  4: { signal: 'SIGFPE', code: 5 }, // FPE_FLTOVF... into: FreeBSD uses FPE_INTOVF 1
-  5: { signal: 'SIGFPE', code: 6 },
-  6: { signal: 'SIGILL', code: 1 },
+  4: { signal: 'SIGFPE', code: 1 }, // into: FPE_INTOVF
+  5: { signal: 'SIGFPE', code: 6 }, // bound: FPE_FLTSUB
+  6: { signal: 'SIGILL', code: 5 }, // #UD is T_PRIVINFLT: ILL_PRVOPC
   7: { signal: 'SIGFPE', code: 0 },
   11: { signal: 'SIGBUS', code: 3 },
   12: { signal: 'SIGBUS', code: 3 },
@@ -123,6 +124,23 @@ export class Amd64Cpu implements Cpu {
     uc.contextRegWrite(ctx, REG.RIP, start);
     uc.contextRegWrite(ctx, REG.RDI, arg);
     if (tls !== undefined) uc.contextRegWrite(ctx, REG.FS_BASE, tls);
+  }
+
+  rewindSyscall(): void {
+    this.setPc(this.pc() - 2n);
+  }
+
+  sendSignal(mem: GuestMemory, f: SignalFrame): void {
+    buildFrame(this.uc, (addr, data) => mem.write(addr, data), f);
+  }
+
+  sigreturn(mem: GuestMemory, ucp: number): Uint32Array {
+    const ctx = mem.read(ucp, UCONTEXT_SIZE);
+    try {
+      return restoreFrame(this.uc, ctx);
+    } catch {
+      throw new Errno(E.EINVAL);
+    }
   }
 
   restartSyscall(): void {

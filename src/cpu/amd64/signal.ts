@@ -8,6 +8,7 @@
 //   mc_fpformat @208, mc_ownedfp @216, mc_fpstate[64] @224 (fxsave image, 512), mc_fsbase @736,
 //   mc_gsbase @744, mc_xfpustate @752, mc_xfpustate_len @760, mc_spare[4] @768
 import type { Unicorn } from '../unicorn.js';
+import type { SignalFrame } from '../arch.js';
 import { REG } from './regs.js';
 
 export const SIGFRAME_SIZE = 976;
@@ -25,7 +26,7 @@ const MC_FSBASE = 736;
 const MC_GSBASE = 744;
 const MC_FLAGS = 144;
 const MCONTEXT_SIZE = 800;
-const _MC_HASSEGS = 0x1, _MC_HASBASES = 0x2, _MC_HASFPXSTATE = 0x4;
+const _MC_HASSEGS = 0x1, _MC_HASBASES = 0x2;
 const _MC_FPFMT_XMM = 0x10002;
 const _MC_FPOWNED_FPU = 0x20001;
 const _MC_FPOWNED_NONE = 0x20000;
@@ -80,26 +81,9 @@ export function writeFxsave(uc: Unicorn, f: Buffer): void {
   for (let i = 0; i < 16; i++) uc.regWriteRaw(REG.XMM0 + i, f.subarray(160 + i * 16, 160 + i * 16 + 16));
 }
 
-export interface FrameInput {
-  sig: number;
-  handler: bigint;
-  siginfo: boolean;
-  /** siginfo_t contents (80 bytes), already encoded. */
-  info: Buffer;
-  code: number;
-  addr: bigint;
-  /** The mask to restore at sigreturn (the thread's mask before delivery), 4 words. */
-  oldMask: Uint32Array;
-  /** uc_stack: the thread's sigaltstack, with ss_flags as sendsig reports it. */
-  stack: { sp: bigint; size: bigint; flags: number };
-  onStack: boolean;
-  /** Top of the alternate stack when delivering on it, else undefined (use rsp - red zone). */
-  altTop?: bigint;
-  sigcode: bigint;
-}
 
 /** Builds the frame in memory and points the CPU at the trampoline; returns the frame address. */
-export function buildFrame(uc: Unicorn, write: (addr: number, data: Buffer) => void, inp: FrameInput): bigint {
+export function buildFrame(uc: Unicorn, write: (addr: number, data: Buffer) => void, inp: SignalFrame): bigint {
   const f = Buffer.alloc(SIGFRAME_SIZE);
   f.writeBigUInt64LE(inp.handler, 0);
   const uc0 = SF_UC;
@@ -162,7 +146,7 @@ export function restoreFrame(uc: Unicorn, ctx: Buffer): Uint32Array {
     uc.regWrite(REG.GS_BASE, ctx.readBigUInt64LE(mc + MC_GSBASE));
   }
   const owned = Number(ctx.readBigInt64LE(mc + MC_OWNEDFP));
-  if (owned !== _MC_FPOWNED_NONE && !(fl & _MC_HASFPXSTATE && false)) {
+  if (owned !== _MC_FPOWNED_NONE) {
     writeFxsave(uc, ctx.subarray(mc + MC_FPSTATE, mc + MC_FPSTATE + 512));
   }
   uc.regWrite(REG.RIP, ctx.readBigUInt64LE(mc + MC_RIP));
