@@ -58,7 +58,7 @@ interface Lib {
   uc_version: Fn; uc_open: Fn; uc_close: Fn; uc_strerror: Fn; uc_errno: Fn;
   uc_reg_read: Fn; uc_reg_write: Fn; uc_reg_read_batch: Fn; uc_reg_write_batch: Fn;
   uc_mem_read: Fn; uc_mem_write: Fn; uc_mem_map: Fn; uc_mem_map_ptr: Fn; uc_mem_unmap: Fn;
-  uc_mem_protect: Fn; uc_emu_start: Fn; uc_emu_stop: Fn; uc_hook_add: Fn; uc_hook_del: Fn;
+  uc_mem_protect: Fn; uc_emu_start: Fn; uc_emu_stop: Fn; uc_hook_add: Fn; uc_hook_add_raw: Fn; uc_hook_del: Fn;
   uc_context_alloc: Fn; uc_context_save: Fn; uc_context_restore: Fn; uc_context_free: Fn;
   uc_context_reg_read: Fn; uc_context_reg_write: Fn;
   uc_ctl: Fn;
@@ -100,6 +100,7 @@ function load(): Lib {
     uc_emu_start: f('int uc_emu_start(void *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)'),
     uc_emu_stop: f('int uc_emu_stop(void *uc)'),
     uc_hook_add: f('int uc_hook_add(void *uc, _Out_ size_t *hh, int type, void *callback, void *user_data, uint64_t begin, uint64_t end, ...)'),
+    uc_hook_add_raw: f('int uc_hook_add(void *uc, _Out_ uint64_t *hh, int type, uint64_t callback, void *user_data, uint64_t begin, uint64_t end, ...)'),
     uc_hook_del: f('int uc_hook_del(void *uc, size_t hh)'),
     uc_context_alloc: f('int uc_context_alloc(void *uc, _Out_ void **context)'),
     uc_context_save: f('int uc_context_save(void *uc, void *context)'),
@@ -111,6 +112,21 @@ function load(): Lib {
     cbVoid, cbIntr, cbMem, cbBool,
   };
   return lib;
+}
+
+/** Addresses of libunicorn's own functions (through the dynamic linker: koffi does not expose them). */
+function libFunctionAddresses(names: string[]): bigint[] {
+  const libc = koffi.load(process.platform === 'darwin' ? 'libSystem.B.dylib' : 'libc.so.6');
+  const dlopen = libc.func('void *dlopen(const char *file, int mode)');
+  const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
+  const RTLD_NOW = 2;
+  const h = dlopen(findLibUnicorn(), RTLD_NOW);
+  if (!h) throw new LibUnicornMissing('dlopen of libunicorn failed');
+  return names.map((n) => {
+    const a = dlsym(h, n);
+    if (!a) throw new LibUnicornMissing(`libunicorn has no ${n}`);
+    return typeof a === 'bigint' ? a : (koffi.address(a) as bigint);
+  });
 }
 
 /** Version of the loaded libunicorn as [major, minor, patch]. */
@@ -128,8 +144,6 @@ export class Unicorn {
   private readonly uc: unknown;
   private readonly u64 = new BigUint64Array(1);
   private readonly hooks: Hook[] = [];
-  // Batch buffers: reused so the syscall path allocates nothing.
-
   constructor(arch: number, mode: number) {
     this.l = load();
     const out = [null];
@@ -141,9 +155,25 @@ export class Unicorn {
     if (err !== UcErr.OK) throw new UnicornError(err, op, this.l.uc_strerror(err) as string);
   }
 
-  /** The engine pointer as an integer, for the watchdog thread's uc_emu_stop. */
+  /** The engine pointer as an integer. */
   handleAddress(): bigint {
     return koffi.address(this.uc) as bigint;
+  }
+
+  /**
+   * A block hook whose callback is a C function of libunicorn itself, so it costs no JS: uc_errno (which
+   * only reads a field) while idle, uc_emu_stop once another thread swaps the callback pointer in the
+   * hook record. The stop then happens on the emulating thread at a block boundary, where it is safe,
+   * unlike a uc_emu_stop called from another thread (unicorn-engine/unicorn#1355). Returns the address
+   * of the record's callback slot and the two function addresses.
+   */
+  addPreemptHook(): { slot: bigint; stop: bigint; idle: bigint } {
+    const fns = libFunctionAddresses(['uc_emu_stop', 'uc_errno']);
+    const out = [0n];
+    this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.BLOCK, fns[1], null, 1n, 0n), 'uc_hook_add');
+    // struct hook (unicorn 2.0.x uc_priv.h): type, insn, refs, op, op_flags (int), to_delete (bool),
+    // begin @24, end @32, callback @40, user_data @48.
+    return { slot: BigInt(out[0]) + 40n, stop: fns[0], idle: fns[1] };
   }
 
   close(): void {

@@ -10,16 +10,14 @@ import { BUS_ADRERR, BUS_OBJERR, SEGV_ACCERR, SEGV_MAPERR, SI, SIG, type SignalN
 import { hostSleepNs, now } from './threads.js';
 import { hostPoll, type HostPollFd } from '../host/poll.js';
 import { deliverSignals, hasDeliverable, postSignal, trapSignal } from './sigdeliver.js';
+import { Watchdog } from './watchdog.js';
 
 /** Host signals forwarded to the guest (by name: numbers differ between Linux and FreeBSD). */
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT'] as const;
-/** A run with several runnable threads gets this many ms before the next one's turn. */
+/** A run with other threads runnable gets this many ms before the next one's turn. */
 const SLICE_MS = 10;
 /** A lone thread still returns to the event loop this often, so host signals get through. */
 const LONE_SLICE_MS = 50;
-// Slices end at the thread's next syscall after the deadline (the dispatcher checks). Stopping the CPU
-// from another thread (uc_emu_stop from a timer thread, as Unicorn's own timeout does) leaves Unicorn
-// 2.0.1 unable to run reliably afterwards, so a thread that computes without syscalls keeps the CPU.
 
 export async function run(proc: Process): Promise<number> {
   const cpu = proc.cpu;
@@ -33,6 +31,7 @@ export async function run(proc: Process): Promise<number> {
     process.on(name, fn);
     return [name, fn] as const;
   });
+  const watchdog = new Watchdog(cpu.uc);
   let lastYield = Date.now();
 
   try {
@@ -68,8 +67,14 @@ export async function run(proc: Process): Promise<number> {
       if (hasDeliverable(proc, t) && !deliverSignals(proc, t)) break;
       if (proc.exit) break;
       fault = undefined;
-      sched.sliceEnd = Date.now() + (sched.runnableCount() > 1 ? SLICE_MS : LONE_SLICE_MS);
+      watchdog.arm(sliceMs(sched));
       const err = cpu.uc.emuStart(cpu.pc(), 0n, 0, 0);
+      if (watchdog.disarm()) {
+        // Unicorn 2.0.1 keeps stopping at the start of a block whose hook stopped it, until that block
+        // is translated again.
+        const pc = cpu.pc();
+        cpu.uc.removeCache(pc, pc + 1n);
+      }
       if (proc.exit) break;
       if (fault || err !== UcErr.OK) {
         deliverFault(proc, fault ?? faultFromError(err));
@@ -81,8 +86,17 @@ export async function run(proc: Process): Promise<number> {
     }
   } finally {
     for (const [name, fn] of listeners) process.off(name, fn);
+    await watchdog.close();
   }
   return proc.hostExitCode();
+}
+
+/** How long the next run may last: a slice, cut short when a parked thread's timeout comes sooner. */
+function sliceMs(sched: Process['sched']): number {
+  let ms = sched.runnableCount() > 1 ? SLICE_MS : LONE_SLICE_MS;
+  const { deadline } = sched.nextEvent();
+  if (deadline !== undefined) ms = Math.min(ms, Number(deadline - now()) / 1e6);
+  return ms;
 }
 
 /**

@@ -45,7 +45,7 @@ export function postSignal(proc: Process, info: SigInfo, target?: Thread): void 
   t.pending.push(info);
   if (t.state === 'blocked' && t.wait && (!t.mask.has(sig) || t.waitSet?.has(sig))) interrupt(proc, t, sig);
   // The running thread acts on it before it next executes guest code.
-  if (t === proc.sched.current && t.state === 'runnable') proc.sched.yieldNow();
+  if (t === proc.sched.current && t.state === 'runnable') proc.sched.interruptCurrent();
 }
 
 /** Ends a thread's interruptible wait because of `sig`. */

@@ -66,8 +66,6 @@ export class Scheduler {
   private rr: Thread[] = [];
   /** Set when the running thread must stop at once (blocked, yielded, exited). */
   switchRequested = false;
-  /** Wall-clock ms when the running thread's slice ends (checked at its syscalls). */
-  sliceEnd = Infinity;
 
   constructor(private readonly cpu: Cpu, mainTid: number) {
     const main = new Thread(mainTid);
@@ -106,6 +104,14 @@ export class Scheduler {
   /** Let others run (sched_yield, or a slice that ended). */
   yieldNow(): void {
     this.requestSwitch();
+  }
+
+  /**
+   * Stop the CPU after this syscall without giving up the thread's turn: the run loop then acts on the
+   * thread (delivers a signal, applies sigreturn) and runs it again.
+   */
+  interruptCurrent(): void {
+    this.cpu.uc.emuStop();
   }
 
   exitCurrent(): void {

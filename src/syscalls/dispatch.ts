@@ -22,12 +22,8 @@ export class Dispatcher implements SyscallCtx {
   }
 
   /** The syscall hook. Must never throw into Unicorn. */
-  private tick = 0;
-
   readonly onSyscall = (): void => {
     const cpu = this.proc.cpu;
-    // Every 64 syscalls: has the running thread used up its slice? (The clock read is not free.)
-    if ((++this.tick & 63) === 0 && Date.now() > this.proc.sched.sliceEnd) this.proc.sched.yieldNow();
     const nr = Number(cpu.syscallArgs() & 0xffffffffn);
     const a = cpu.args;
     const def = nr < this.table.length ? this.table[nr] : undefined;

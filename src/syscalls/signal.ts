@@ -39,7 +39,7 @@ export const signalSyscalls: SyscallDef[] = [
     try { old = changeMask(c.proc.sched.current, how, set); } catch (e) { rethrow(e); }
     if (osetp) c.mem.write(osetp, encodeSigset(old));
     // Unblocking a pending signal delivers it before the next guest instruction.
-    if (hasDeliverable(c.proc, c.proc.sched.current)) c.proc.sched.yieldNow();
+    if (hasDeliverable(c.proc, c.proc.sched.current)) c.proc.sched.interruptCurrent();
     return 0;
   }),
   sys(343, 'sigpending', 'ptr', (c, a) => {
@@ -141,7 +141,7 @@ signalSyscalls.push(
       t.mask.set(mask);
       t.mask.sanitize();
     };
-    c.proc.sched.yieldNow();
+    c.proc.sched.interruptCurrent();
     return JUST_RETURN;
   }, 'none'),
   sys(341, 'sigsuspend', 'sigset', (c, a) => {

@@ -1,0 +1,46 @@
+// Time slices for the run loop: a thread that computes without syscalls must not starve the others, and
+// host signals must get through. A worker thread watches each run; when it outlasts its slice, the
+// preemption hook starts calling uc_emu_stop and the CPU stops at its next block. (Unicorn's own per-run
+// timeout costs a thread per run, ~80 µs, and stops at unsafe points.)
+import { Worker } from 'node:worker_threads';
+import koffi from 'koffi';
+import type { Unicorn } from '../cpu/unicorn.js';
+import { F } from './watchdog-shared.js';
+
+export class Watchdog {
+  private readonly f = new Float64Array(new SharedArrayBuffer(16));
+  private readonly worker: Worker;
+  private readonly callback: BigUint64Array;
+  private readonly idle: bigint;
+
+  constructor(uc: Unicorn) {
+    const hook = uc.addPreemptHook();
+    this.idle = hook.idle;
+    this.callback = new BigUint64Array(koffi.view(hook.slot, 8));
+    this.worker = new Worker(new URL('./watchdog-worker.js', import.meta.url), {
+      workerData: { slot: hook.slot, stop: hook.stop, sab: this.f.buffer },
+    });
+    this.worker.unref();
+  }
+
+  /** A run starts that should end after about `ms` milliseconds. */
+  arm(ms: number): void {
+    this.f[F.DEADLINE] = Date.now() + Math.max(1, ms);
+  }
+
+  /**
+   * The run returned: put the harmless callback back (a late swap only stops the next run early).
+   * Returns true when the preemption hook was armed, i.e. the run may have been stopped by it.
+   */
+  disarm(): boolean {
+    this.f[F.DEADLINE] = 0;
+    const fired = this.callback[0] !== this.idle;
+    this.callback[0] = this.idle;
+    return fired;
+  }
+
+  async close(): Promise<void> {
+    this.f[F.QUIT] = 1;
+    await this.worker.terminate();
+  }
+}
