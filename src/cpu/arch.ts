@@ -71,10 +71,15 @@ export interface Cpu {
    */
   syscallArgs(): bigint;
   readonly args: BigUint64Array;
+  /**
+   * The second result word a syscall returns when it sets none: FreeBSD starts td_retval[1] from the
+   * caller's register (amd64 rdx), so it comes back unchanged.
+   */
+  readonly rv1: bigint;
   /** Sets the success or error result in one batch (FreeBSD: error = carry flag + positive errno). */
   syscallReturn(v0: bigint, v1: bigint, error: boolean): void;
-  /** Sets a syscall result outside the hook (a parked thread resuming): reads the flags itself. */
-  completeSyscall(v0: bigint, v1: bigint, error: boolean): void;
+  /** Sets a syscall result outside the hook (a parked thread resuming); v1 undefined keeps rdx/x1. */
+  completeSyscall(v0: bigint, v1: bigint | undefined, error: boolean): void;
   /** From inside the syscall hook: make the syscall instruction execute again (ERESTART). */
   restartSyscall(): void;
   /** Installs the syscall hook. */

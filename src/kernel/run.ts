@@ -62,7 +62,7 @@ export async function run(proc: Process): Promise<number> {
         const r = t.completion;
         t.completion = undefined;
         if (r.restart) cpu.rewindSyscall();
-        else cpu.completeSyscall(r.value, r.value1 ?? 0n, r.errno !== undefined);
+        else cpu.completeSyscall(r.value, r.value1, r.errno !== undefined);
       }
       if (hasDeliverable(proc, t) && !deliverSignals(proc, t)) break;
       if (proc.exit) break;

@@ -31,7 +31,7 @@ export class Dispatcher implements SyscallCtx {
       this.missing(nr, a);
       return;
     }
-    this.rv1 = 0n;
+    this.rv1 = cpu.rv1;
     const callText = this.trace ? formatCall(def, a, this.mem) : '';
     try {
       const r = def.handler(this, a);

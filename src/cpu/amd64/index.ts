@@ -62,6 +62,7 @@ export class Amd64Cpu implements Cpu {
   private readonly errBatch: RegBatch;
   private readonly out = new BigUint64Array(9);
   readonly args = this.out.subarray(1);
+  rv1 = 0n;
   private fault?: CpuFault;
 
   constructor() {
@@ -77,6 +78,7 @@ export class Amd64Cpu implements Cpu {
     const v = this.argBatch.read();
     const out = this.out;
     this.flags = v[8];
+    this.rv1 = v[3]; // cpu_fetch_syscall_args: td_retval[1] = frame->tf_rdx
     const nr = v[0];
     if (nr === SYS_syscall || nr === SYS___syscall) {
       // Indirect: the number is the first argument; the rest shift down and the last comes from the
@@ -111,9 +113,9 @@ export class Amd64Cpu implements Cpu {
     }
   }
 
-  completeSyscall(v0: bigint, v1: bigint, error: boolean): void {
+  completeSyscall(v0: bigint, v1: bigint | undefined, error: boolean): void {
     this.flags = this.uc.regRead(REG.EFLAGS);
-    this.syscallReturn(v0, v1, error);
+    this.syscallReturn(v0, v1 ?? this.uc.regRead(REG.RDX), error);
   }
 
   setupThread(ctx: UcContext, start: bigint, arg: bigint, stackBase: bigint, stackSize: bigint, tls: bigint | undefined): void {
