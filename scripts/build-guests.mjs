@@ -158,4 +158,73 @@ function main() {
   if (built === 0) console.log('guest binaries up to date');
 }
 
+// ---- Go guests ----------------------------------------------------------------------------------
+//   guest-binaries/go/<name>/*.go  ->  guest-binaries/build/go/freebsd-amd64/<name>   (run under bsdemu)
+//                                  ->  guest-binaries/build/go/linux-amd64/<name>     (native reference)
+// One module (guest-binaries/go/go.mod), standard library only. CGO_ENABLED=0, -trimpath. Offline:
+// GOPROXY=off and -mod=mod never reach the network (there is nothing to download). GOCACHE/GOPATH keep
+// their defaults. Needs `go` (Debian: golang-go).
+const goDir = path.join(gb, 'go');
+const goTargets = [['freebsd', 'amd64'], ['linux', 'amd64']];
+
+function ensureGo() {
+  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    console.log('build-guests: missing go; install the package: golang-go (e.g. sudo apt-get install -y golang-go)');
+    process.exit(1);
+  }
+  console.log('build-guests: installing golang-go with apt-get');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'golang-go']]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (r.status !== 0) {
+      console.log(`build-guests: apt-get ${args[0]} failed; install the package: golang-go`);
+      process.exit(1);
+    }
+  }
+  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+    console.log('build-guests: go still missing after apt-get; install the package: golang-go');
+    process.exit(1);
+  }
+}
+
+function buildGo() {
+  if (!fs.existsSync(path.join(goDir, 'go.mod'))) return;
+  const names = fs.readdirSync(goDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.readdirSync(path.join(goDir, d.name)).some((f) => f.endsWith('.go')))
+    .map((d) => d.name).sort();
+  const srcs = (name) => fs.readdirSync(path.join(goDir, name)).filter((f) => f.endsWith('.go')).map((f) => path.join(goDir, name, f));
+  const common = [path.join(goDir, 'go.mod')];
+  const plan = goTargets.map(([goos, goarch]) => {
+    const out = path.join(gb, 'build', 'go', `${goos}-${goarch}`);
+    const stale = names.filter((n) => force || mtime(path.join(out, n)) < newest([...srcs(n), ...common]));
+    return { goos, goarch, out, stale };
+  });
+  if (plan.every((p) => p.stale.length === 0)) {
+    console.log('go guest binaries up to date');
+    return;
+  }
+  ensureGo();
+  for (const { goos, goarch, out, stale } of plan) {
+    if (stale.length === 0) continue;
+    fs.mkdirSync(out, { recursive: true });
+    const env = { ...process.env, GOOS: goos, GOARCH: goarch, CGO_ENABLED: '0', GOPROXY: 'off', GOFLAGS: '-mod=mod', GO111MODULE: 'on' };
+    // With -o naming an existing directory, one go build writes every listed main package there.
+    const args = ['build', '-trimpath', '-o', path.relative(goDir, out) + path.sep, ...stale.map((n) => `./${n}`)];
+    const r = spawnSync('go', args, { cwd: goDir, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) {
+      console.error(`build-guests: failed: GOOS=${goos} GOARCH=${goarch} go ${args.join(' ')}`);
+      process.exit(1);
+    }
+    for (const n of stale) {
+      // go build leaves the mtime of an unchanged binary alone; touch it so the staleness check holds.
+      const now = new Date();
+      fs.utimesSync(path.join(out, n), now, now);
+      console.log(`built ${rel(path.join(out, n))}`);
+    }
+  }
+}
+
 main();
+buildGo();

@@ -91,11 +91,14 @@ export async function run(proc: Process): Promise<number> {
   return proc.hostExitCode();
 }
 
-/** How long the next run may last: a slice, cut short when a parked thread's timeout comes sooner. */
+/** The shortest run: a thread always gets this long, so it can reach a point where it can be preempted. */
+const MIN_SLICE_MS = 2;
+
+/** How long the next run may last: a slice, cut short (not below the minimum) by a parked thread's timeout. */
 function sliceMs(sched: Process['sched']): number {
   let ms = sched.runnableCount() > 1 ? SLICE_MS : LONE_SLICE_MS;
   const { deadline } = sched.nextEvent();
-  if (deadline !== undefined) ms = Math.min(ms, Number(deadline - now()) / 1e6);
+  if (deadline !== undefined) ms = Math.max(MIN_SLICE_MS, Math.min(ms, Number(deadline - now()) / 1e6));
   return ms;
 }
 

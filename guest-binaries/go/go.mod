@@ -1,0 +1,3 @@
+module bsdemu.test/guests
+
+go 1.19

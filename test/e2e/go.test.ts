@@ -1,0 +1,108 @@
+// Differential tests for Go guests: each program in guest-binaries/go/<name> is built twice by
+// scripts/build-guests.mjs, for freebsd/amd64 (run under bin/bsdemu) and for linux/amd64 (run natively),
+// and both runs get the same arguments, stdin and environment. Stdout and the exit status must be the
+// same; for `panic`, stderr must start with the same `panic:` line.
+//
+// A test that cannot pass yet because bsdemu lacks something is `it.fails`, with a comment naming the
+// missing piece: when bsdemu gains it, the test starts "failing" and must become a normal `it`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertNoStackTrace, root, run, type RunResult } from '../helpers.js';
+
+const goBuild = join(root, 'guest-binaries', 'build', 'go');
+const freebsd = (name: string) => join(goBuild, 'freebsd-amd64', name);
+const linux = (name: string) => join(goBuild, 'linux-amd64', name);
+
+interface Case {
+  name: string;
+  args?: string[];
+  stdin?: string;
+  env?: Record<string, string>;
+  /** Pass a fresh empty temporary directory as the first argument (a separate one for each run). */
+  dir?: boolean;
+  /** Compare the first line of stderr too (the `panic:` line). */
+  panicLine?: boolean;
+  /** Run this many times; every run must match (multi-threaded programs: one lucky run proves little). */
+  repeat?: number;
+  /** Time limit of the run under bsdemu. */
+  timeoutMs?: number;
+}
+
+// The same environment for both runs (bsdemu passes its own to the guest), without the caller's
+// settings that change Go's runtime behaviour.
+function envFor(c: Case): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['GODEBUG', 'GOMAXPROCS', 'GOGC', 'GOMEMLIMIT', 'GOTRACEBACK']) delete env[k];
+  return { ...env, ...c.env };
+}
+
+function runBoth(c: Case): { emu: RunResult; native: RunResult } {
+  const dirs: string[] = [];
+  const argsFor = () => {
+    if (!c.dir) return c.args ?? [];
+    const d = mkdtempSync(join(tmpdir(), `bsdemu-go-${c.name}-`));
+    dirs.push(d);
+    return [d, ...(c.args ?? [])];
+  };
+  try {
+    const env = envFor(c);
+    const emu = run([freebsd(c.name), ...argsFor()], { env, input: c.stdin ?? '', timeout: c.timeoutMs ?? 90_000, killSignal: 'SIGKILL' });
+    const n = spawnSync(linux(c.name), argsFor(), { env, input: c.stdin ?? '', encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+    const native = { stdout: String(n.stdout), stderr: String(n.stderr), status: n.status, signal: n.signal };
+    // The programs clean up after themselves.
+    for (const d of dirs) expect(readdirSync(d)).toEqual([]);
+    return { emu, native };
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+function check(c: Case): void {
+  for (let i = 0; i < (c.repeat ?? 1); i++) checkOnce(c);
+}
+
+function checkOnce(c: Case): void {
+  const { emu, native } = runBoth(c);
+  assertNoStackTrace(emu.stderr);
+  expect(native.status, `native run failed: ${native.stderr}`).not.toBeNull();
+  expect(emu.stdout).toBe(native.stdout);
+  if (c.panicLine) {
+    const first = (s: string) => s.split('\n')[0];
+    expect(first(native.stderr)).toMatch(/^panic: /);
+    expect(first(emu.stderr)).toBe(first(native.stderr));
+  }
+  expect({ status: emu.status, stderr: emu.status === native.status ? '' : emu.stderr })
+    .toEqual({ status: native.status, stderr: '' });
+}
+
+const FILTER_INPUT = 'hello, world\nMixed Case line\n\n  indented ünïcödé\nlast line without newline';
+
+describe('Go guests (freebsd/amd64 under bsdemu vs linux/amd64 native)', () => {
+  it('hello', () => check({ name: 'hello', args: ['one', 'two words'] }));
+
+  it('panic: exit status 2 and the panic line on stderr', () => check({ name: 'panic', panicLine: true }));
+
+  it('filter: stdin to stdout with bufio', () => check({ name: 'filter', stdin: FILTER_INPUT }));
+
+  it('filter: empty stdin', () => check({ name: 'filter', stdin: '' }));
+
+  it('files: MkdirTemp, WriteFile, ReadDir, Rename, Stat, Chmod, Remove, Getwd', () => check({ name: 'files', dir: true }));
+
+  it('timers: Sleep, After, Ticker, AfterFunc (kqueue/kevent timeouts)', () => check({ name: 'timers' }));
+
+  it('signal: signal.Notify(SIGUSR1) and kill(getpid(), SIGUSR1)', () => check({ name: 'signal' }));
+
+  it('nilderef: SIGSEGV becomes a recoverable runtime error', () => check({ name: 'nilderef' }));
+
+  // Several busy threads at once; three good runs in a row.
+  it('goroutines: 64 goroutines, channels, WaitGroup, Mutex', () => check({ name: 'goroutines', repeat: 3, timeoutMs: 60_000 }));
+
+  // Missing in bsdemu: async preemption that makes progress. The GC's stop-the-world sends SIGURG
+  // (thr_kill) to a running thread and sched_yields until that thread stops at a safe point; under
+  // bsdemu this livelocks (about 157,000 thr_kill(SIGURG)/sigreturn/sched_yield rounds in 15 s, no
+  // output): the signalled thread never gets past the point where the signal lands. Natively 0.3 s.
+  it.fails('gcheavy: allocation and runtime.GC on GOMAXPROCS=4', () => check({ name: 'gcheavy', timeoutMs: 20_000 }));
+});
