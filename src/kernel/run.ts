@@ -31,8 +31,11 @@ export async function run(proc: Process): Promise<number> {
     process.on(name, fn);
     return [name, fn] as const;
   });
-  const watchdog = new Watchdog(cpu.uc);
-  let lastYield = Date.now();
+  // The watchdog thread costs ~50 ms to start: only programs that need it pay (several threads, or a
+  // run long enough that host signals must get through a compute loop).
+  let watchdog: Watchdog | undefined;
+  const started = Date.now();
+  let lastYield = started;
 
   try {
     for (;;) {
@@ -67,9 +70,10 @@ export async function run(proc: Process): Promise<number> {
       if (hasDeliverable(proc, t) && !deliverSignals(proc, t)) break;
       if (proc.exit) break;
       fault = undefined;
-      watchdog.arm(sliceMs(sched));
+      if (!watchdog && (sched.threads.size > 1 || Date.now() - started > WATCHDOG_AFTER_MS)) watchdog = new Watchdog(cpu.uc);
+      watchdog?.arm(sliceMs(sched));
       const err = cpu.uc.emuStart(cpu.pc(), 0n, 0, 0);
-      if (watchdog.disarm()) {
+      if (watchdog?.disarm()) {
         // Unicorn 2.0.1 keeps stopping at the start of a block whose hook stopped it, until that block
         // is translated again.
         const pc = cpu.pc();
@@ -86,10 +90,13 @@ export async function run(proc: Process): Promise<number> {
     }
   } finally {
     for (const [name, fn] of listeners) process.off(name, fn);
-    await watchdog.close();
+    watchdog?.close();
   }
   return proc.hostExitCode();
 }
+
+/** A single-threaded program gets the watchdog once it has run this long. */
+const WATCHDOG_AFTER_MS = 200;
 
 /** The shortest run: a thread always gets this long, so it can reach a point where it can be preempted. */
 const MIN_SLICE_MS = 2;

@@ -15,6 +15,8 @@ export class Watchdog {
 
   constructor(uc: Unicorn) {
     const hook = uc.addPreemptHook();
+    // Blocks translated before the hook existed do not call it.
+    uc.flushCache();
     this.idle = hook.idle;
     this.callback = new BigUint64Array(koffi.view(hook.slot, 8));
     this.worker = new Worker(new URL('./watchdog-worker.js', import.meta.url), {
@@ -39,8 +41,8 @@ export class Watchdog {
     return fired;
   }
 
-  async close(): Promise<void> {
+  /** Lets the worker end by itself; the process does not wait for it (it is unref'd). */
+  close(): void {
     this.f[F.QUIT] = 1;
-    await this.worker.terminate();
   }
 }
