@@ -7,6 +7,7 @@ import { FdTable, type OpenFile } from './fdtable.js';
 import { SIG, SignalState, signalName } from './signals.js';
 import { PathMap } from './paths.js';
 import { Scheduler } from './threads.js';
+import { ITimers } from './itimers.js';
 
 export interface ProcessOptions {
   sysroot?: string;
@@ -56,10 +57,12 @@ export class Process {
   readonly internalErrors = new Set<string>();
 
   readonly sched: Scheduler;
+  readonly itimers = new ITimers();
 
   constructor(readonly cpu: Cpu, readonly vm: AddressSpaceApi, readonly opts: ProcessOptions) {
     this.paths = new PathMap(opts.sysroot);
     this.sched = new Scheduler(cpu, this.mainTid);
+    this.sched.timerDeadline = () => this.itimers.nextDeadline();
   }
 
   get mem(): AddressSpaceApi { return this.vm; }

@@ -45,6 +45,7 @@ export async function run(proc: Process): Promise<number> {
         lastYield = Date.now();
         if (proc.exit) break;
       }
+      proc.itimers.fire(proc);
       sched.poll();
       let t = sched.current.state === 'runnable' && !sched.switchRequested ? sched.current : sched.pickNext();
       if (!t && sched.current.state === 'runnable') t = sched.current;

@@ -64,6 +64,8 @@ export class Scheduler {
   current: Thread;
   private nextTid: number;
   private rr: Thread[] = [];
+  /** Deadlines that are not a thread's (interval timers): the idle loop must wake for them too. */
+  timerDeadline?: () => bigint | undefined;
   /** Set when the running thread must stop at once (blocked, yielded, exited). */
   switchRequested = false;
 
@@ -173,7 +175,7 @@ export class Scheduler {
 
   /** Earliest deadline of a blocked thread, and whether any waits on host events. */
   nextEvent(): { deadline?: bigint; hostWaits: boolean } {
-    let deadline: bigint | undefined;
+    let deadline: bigint | undefined = this.timerDeadline?.();
     let hostWaits = false;
     for (const t of this.rr) {
       if (t.state !== 'blocked' || !t.wait) continue;

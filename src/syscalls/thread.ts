@@ -1,7 +1,7 @@
 // Threads and the umtx wait/wake primitives (QEMU: bsd-user/freebsd/os-thread.h; FreeBSD sys/kern/kern_thr.c,
 // kern_umtx.c).
 import { Errno, E } from '../abi/errno.js';
-import { hostSleepNs, now, type WakeReason } from '../kernel/threads.js';
+import { now, type WakeReason } from '../kernel/threads.js';
 import { NSIG } from '../kernel/signals.js';
 import { int, ptr } from './args.js';
 import { sys, JUST_RETURN, type SyscallCtx, type SyscallDef } from './types.js';
@@ -198,11 +198,7 @@ export const threadSyscalls: SyscallDef[] = [
     if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) throw new Errno(E.EINVAL);
     const dur = sec * 1_000_000_000n + nsec;
     const sched = c.proc.sched;
-    if (sched.live <= 1) {
-      // Nothing else to run: sleep on the host directly.
-      hostSleepNs(dur);
-      return 0;
-    }
+    // Always park, even alone: the run loop must stay free to fire timers and take host signals.
     const rmtp = ptr(a[1]);
     const deadline = now() + dur;
     sched.block({

@@ -3,7 +3,8 @@
 import { randomFillSync } from 'node:crypto';
 import { Errno, E } from '../abi/errno.js';
 import { int, ptr, size, uint } from './args.js';
-import { sys, type SyscallDef } from './types.js';
+import { sys, type SyscallCtx, type SyscallDef } from './types.js';
+import { ITIMER_PROF, ITIMER_REAL } from '../kernel/itimers.js';
 
 // sys/sys/_clock_id.h
 export const CLOCK = {
@@ -184,3 +185,46 @@ export const timeSyscalls: SyscallDef[] = [
     return done;
   }),
 ];
+
+/** struct itimerval {struct timeval it_interval; struct timeval it_value} (sys/sys/time.h): 32 bytes. */
+function readItimerval(c: SyscallCtx, addr: number): { interval: bigint; value: bigint } {
+  const b = c.mem.read(addr, 32);
+  const tv = (o: number) => {
+    const sec = b.readBigInt64LE(o), usec = b.readBigInt64LE(o + 8);
+    // itimerfix: negative or ≥ 1e6 µs is EINVAL; a value below the clock tick rounds up to it.
+    if (sec < 0n || usec < 0n || usec >= 1_000_000n) throw new Errno(E.EINVAL);
+    return sec * 1_000_000_000n + usec * 1000n;
+  };
+  return { interval: tv(0), value: tv(16) };
+}
+
+function writeItimerval(c: SyscallCtx, addr: number, v: { value: bigint; interval: bigint }): void {
+  const b = Buffer.alloc(32);
+  const put = (o: number, ns: bigint) => {
+    const us = (ns + 999n) / 1000n; // never report a running timer as 0
+    b.writeBigInt64LE(us / 1_000_000n, o);
+    b.writeBigInt64LE(us % 1_000_000n, o + 8);
+  };
+  put(0, v.interval);
+  put(16, v.value);
+  c.mem.write(addr, b);
+}
+
+const checkWhich = (which: number) => {
+  if (which < ITIMER_REAL || which > ITIMER_PROF) throw new Errno(E.EINVAL);
+  return which;
+};
+
+timeSyscalls.push(
+  sys(83, 'setitimer', 'int ptr ptr', (c, a) => {
+    const which = checkWhich(int(a[0]));
+    const next = readItimerval(c, ptr(a[1]));
+    const old = c.proc.itimers.set(which, next.value, next.value > 0n ? next.interval : 0n);
+    if (ptr(a[2])) writeItimerval(c, ptr(a[2]), old);
+    return 0;
+  }),
+  sys(86, 'getitimer', 'int ptr', (c, a) => {
+    writeItimerval(c, ptr(a[1]), c.proc.itimers.get(checkWhich(int(a[0]))));
+    return 0;
+  }),
+);

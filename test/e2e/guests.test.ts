@@ -28,6 +28,7 @@ const cases: Case[] = [
   { name: 'files', dir: true, status: 0 },
   { name: 'libcstart', status: 0 },
   { name: 'signals', status: 0 },
+  { name: 'itimer', status: 0 },
   { name: 'getpid_loop', args: ['1000'], status: 0 },
   { name: 'fault', status: 139, stderr: /^bsdemu: guest terminated by signal 11 \(SIGSEGV\) at pc 0x[0-9a-f]+\n$/ },
   { name: 'ill', status: 132, stderr: /^bsdemu: guest terminated by signal 4 \(SIGILL\) at pc 0x[0-9a-f]+\n$/ },
@@ -52,6 +53,13 @@ describe('guest programs', () => {
       }
     });
   }
+
+  it('an ITIMER_REAL alarm with the default action ends the guest (exit 142)', () => {
+    const r = run([guest('itimer'), 'die']);
+    expect(r.stdout).toBe('waiting for the alarm\n');
+    expect(r.stderr).toMatch(/^bsdemu: guest terminated by signal 14 \(SIGALRM\) at pc 0x[0-9a-f]+\n$/);
+    expect(r.status).toBe(142);
+  });
 
   it('the fault line names the faulting instruction', () => {
     const r = run([guest('fault')]);
