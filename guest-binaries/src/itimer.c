@@ -66,6 +66,17 @@ int main(int argc, char **argv) {
 	CHECK_ERR(setitimer_(ITIMER_REAL, &bad, 0), EINVAL, "tv_usec of 1e6 is EINVAL");
 	CHECK_ERR(setitimer_(7, &v, 0), EINVAL, "an unknown timer is EINVAL");
 	CHECK(getitimer_(ITIMER_PROF, &o) == 0 && o.it_value.tv_usec == 0, "ITIMER_PROF is idle");
+	/* clock_nanosleep(244) returns its error as the value; an alarm interrupts it with EINTR and rmtp. */
+	struct timespec req = { 0, 10 * 1000 * 1000 }, rem = { 0, 0 };
+	CHECK(__syscall_raw(244, CLOCK_MONOTONIC, 0, (long)&req, (long)&rem, 0, 0, 0, 0) == 0, "clock_nanosleep 10 ms");
+	struct itimerval_ soon = { { 0, 0 }, { 0, 20000 } };
+	alarms = 0;
+	setitimer_(ITIMER_REAL, &soon, 0);
+	req.tv_sec = 5; req.tv_nsec = 0;
+	int cf = -1;
+	long r = __syscall_raw(244, CLOCK_MONOTONIC, 0, (long)&req, (long)&rem, 0, 0, &cf, 0);
+	CHECK(r == EINTR && cf == 0 && alarms == 1, "an alarm interrupts clock_nanosleep: EINTR as the value");
+	CHECK(rem.tv_sec >= 3 && rem.tv_sec <= 5, "rmtp holds the time left");
 	printf("interval timers done\n");
 	done();
 }

@@ -3,7 +3,7 @@
 import { randomFillSync } from 'node:crypto';
 import { Errno, E } from '../abi/errno.js';
 import { int, ptr, size, uint } from './args.js';
-import { sys, type SyscallCtx, type SyscallDef } from './types.js';
+import { sys, JUST_RETURN, type SyscallCtx, type SyscallDef } from './types.js';
 import { ITIMER_PROF, ITIMER_REAL } from '../kernel/itimers.js';
 
 // sys/sys/_clock_id.h
@@ -82,18 +82,6 @@ function readTimespec(b: Buffer): { sec: bigint; nsec: bigint } {
   return { sec: b.readBigInt64LE(0), nsec: b.readBigInt64LE(8) };
 }
 
-// A blocking host sleep that leaves the event loop alone: Atomics.wait on a private SharedArrayBuffer.
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-/** Sleep until the monotonic clock reaches `deadline` (ns). */
-export function sleepUntilMono(deadline: bigint): void {
-  for (;;) {
-    const left = deadline - process.hrtime.bigint();
-    if (left <= 0n) return;
-    const ms = Number(left) / 1e6;
-    Atomics.wait(sleepCell, 0, 0, ms > 1 ? ms : Math.max(ms, 0.05));
-  }
-}
-
 const SLEEP_CLOCKS = new Set<number>([
   CLOCK.REALTIME, CLOCK.REALTIME_PRECISE, CLOCK.REALTIME_FAST, CLOCK.SECOND, CLOCK.MONOTONIC,
   CLOCK.MONOTONIC_PRECISE, CLOCK.MONOTONIC_FAST, CLOCK.UPTIME, CLOCK.UPTIME_PRECISE, CLOCK.UPTIME_FAST,
@@ -103,7 +91,8 @@ const SLEEP_CLOCKS = new Set<number>([
  * kern_clock_nanosleep: returns an errno (0 for success) rather than throwing, because clock_nanosleep
  * reports errors as its return value (kern_posix_error) while nanosleep uses the carry flag.
  */
-export function clockNanosleep(clockId: number, flags: number, sec: bigint, nsec: bigint): number {
+/** The host monotonic deadline of a clock_nanosleep, or the errno (or 0) it returns at once. */
+export function clockNanosleep(clockId: number, flags: number, sec: bigint, nsec: bigint): number | { deadline: bigint } {
   if (nsec < 0n || nsec >= NS) return E.EINVAL;
   if ((flags & ~TIMER_ABSTIME) !== 0) return E.EINVAL;
   if (clockId === CLOCK.THREAD_CPUTIME_ID || clockId === CLOCK.PROCESS_CPUTIME_ID
@@ -119,8 +108,7 @@ export function clockNanosleep(clockId: number, flags: number, sec: bigint, nsec
   } else {
     deadline = process.hrtime.bigint() + want;
   }
-  sleepUntilMono(deadline);
-  return 0;
+  return { deadline };
 }
 
 const RANDOM_CHUNK = 64 * 1024;
@@ -166,7 +154,25 @@ export const timeSyscalls: SyscallDef[] = [
       if (e instanceof Errno) return e.errno; // kern_posix_error: the errno is the return value
       throw e;
     }
-    return clockNanosleep(int(a[0]), int(a[1]), t.sec, t.nsec);
+    const r = clockNanosleep(int(a[0]), int(a[1]), t.sec, t.nsec);
+    if (typeof r === 'number') return r;
+    // Park the thread; an interrupting signal makes it return EINTR as its value (kern_posix_error)
+    // and, for a relative sleep, the time left in rmtp.
+    const rmtp = (int(a[1]) & TIMER_ABSTIME) === 0 ? ptr(a[3]) : 0;
+    c.proc.sched.block({
+      deadline: r.deadline,
+      complete: (why) => {
+        if (why !== 'interrupted') return { value: 0n };
+        if (rmtp) {
+          const left = r.deadline - process.hrtime.bigint();
+          const b = Buffer.alloc(16);
+          writeTimespec(b, 0, left > 0n ? left : 0n);
+          c.mem.write(rmtp, b);
+        }
+        return { value: BigInt(E.EINTR) };
+      },
+    });
+    return JUST_RETURN;
   }),
   sys(563, 'getrandom', 'obuf:1 size hex', (c, a) => {
     const flags = uint(a[2]);
