@@ -85,8 +85,10 @@ export async function run(proc: Process): Promise<number> {
         deliverFault(proc, fault ?? faultFromError(err));
         if (proc.exit) break;
       }
-      // A stop nobody asked for is the end of a slice: let the next runnable thread go.
-      if (!sched.switchRequested && sched.runnableCount() > 1) sched.switchRequested = true;
+      // A stop nobody asked for is the end of a slice: let the next runnable thread go. A stop to act on
+      // the running thread itself (sigreturn, a signal to itself) keeps its turn.
+      if (sched.keepTurn) sched.keepTurn = false;
+      else if (!sched.switchRequested && sched.runnableCount() > 1) sched.switchRequested = true;
       sched.reap();
     }
   } finally {

@@ -113,8 +113,12 @@ export class Scheduler {
    * thread (delivers a signal, applies sigreturn) and runs it again.
    */
   interruptCurrent(): void {
+    this.keepTurn = true;
     this.cpu.uc.emuStop();
   }
+
+  /** The last stop was interruptCurrent: the same thread goes on (not a slice end). */
+  keepTurn = false;
 
   exitCurrent(): void {
     this.current.state = 'exited';
