@@ -209,14 +209,6 @@ export class Unicorn {
     return new RegBatch(this, this.l, this.uc, ids);
   }
 
-  regReadMany(ids: readonly number[]): bigint[] {
-    return ids.map((id) => this.regRead(id));
-  }
-
-  regWriteMany(ids: readonly number[], values: readonly bigint[]): void {
-    for (let i = 0; i < ids.length; i++) this.regWrite(ids[i], values[i]);
-  }
-
   memRead(addr: bigint | number, size: number): Buffer {
     const buf = Buffer.alloc(size);
     this.check(this.l.uc_mem_read(this.uc, BigInt(addr), buf, size), 'uc_mem_read');
@@ -270,12 +262,6 @@ export class Unicorn {
   /** Hook one x86 instruction kind (e.g. SYSCALL, CPUID) over all addresses. */
   hookInsn(insn: number, fn: () => void): Hook {
     const cb: unknown = koffi.register(() => fn(), koffi.pointer(this.l.cbVoid));
-    return this.addHook(UC_HOOK.INSN, cb, 1n, 0n, ['int', insn]);
-  }
-
-  /** Hook an x86 instruction whose callback returns bool (CPUID: true = skip the instruction). */
-  hookInsnBool(insn: number, fn: () => boolean): Hook {
-    const cb: unknown = koffi.register(() => fn(), koffi.pointer(this.l.cbBool));
     return this.addHook(UC_HOOK.INSN, cb, 1n, 0n, ['int', insn]);
   }
 

@@ -2,10 +2,9 @@
 // A signal is posted to a thread (or to the process, then to a thread that does not block it); a thread
 // that waits in an interruptible syscall is woken; before a thread next runs, its deliverable signals are
 // acted on: ignored, the default action, or a frame that enters the guest's handler.
-import { E } from '../abi/errno.js';
 import type { Process } from './process.js';
 import {
-  defaultAction, encodeSiginfo, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_SIGINFO, SIG, SIG_DFL, SigSet,
+  defaultAction, encodeSiginfo, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_SIGINFO, SIG, SIG_DFL,
   SS_DISABLE, SS_ONSTACK, type SigInfo,
 } from './signals.js';
 import type { Thread } from './threads.js';
@@ -147,12 +146,3 @@ export function trapSignal(proc: Process, info: SigInfo): void {
   }
   proc.killedBy(sig, defaultAction(sig) === 'core' || defaultAction(sig) === 'term', proc.cpu.pc());
 }
-
-/** A set read from guest memory as 4 words. */
-export function sigsetOf(words: Uint32Array): SigSet {
-  const s = new SigSet();
-  s.set(words);
-  return s;
-}
-
-export const EINTR = E.EINTR;

@@ -7,9 +7,6 @@ import { JUST_RETURN, type SyscallCtx, type SyscallDef } from './types.js';
 import { formatCall, formatError, formatResult } from './strace.js';
 import { freebsdSyscallName } from './names.js';
 
-/** Thrown by a handler to have the syscall instruction executed again (SA_RESTART, thread switch). */
-export class Restart extends Error {}
-
 export class Dispatcher implements SyscallCtx {
   rv1 = 0n;
   note?: string;
@@ -51,10 +48,6 @@ export class Dispatcher implements SyscallCtx {
         }
         cpu.syscallReturn(BigInt(e.errno), 0n, true);
         if (this.trace) this.emit(callText + formatError(e.errno));
-        return;
-      }
-      if (e instanceof Restart) {
-        cpu.restartSyscall();
         return;
       }
       this.internal(def.name, e);

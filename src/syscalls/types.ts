@@ -26,8 +26,8 @@ export type RetKind = 'int' | 'hex' | 'ptr' | 'none';
 
 /**
  * A handler gets the raw argument words and returns the first result word (number or bigint); it may
- * set `ctx.rv1` for a second word (pipe, fork). It fails by throwing Errno. Throwing `Restart` asks for
- * the syscall to be re-executed; returning JUST_RETURN leaves the registers as the handler set them.
+ * set `ctx.rv1` for a second word (pipe, fork). It fails by throwing Errno (ERESTART re-executes the
+ * syscall); returning JUST_RETURN leaves the registers as the handler set them.
  */
 export type Handler = (ctx: SyscallCtx, a: BigUint64Array) => number | bigint | typeof JUST_RETURN;
 
