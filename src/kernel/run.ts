@@ -93,7 +93,7 @@ export async function run(proc: Process): Promise<number> {
     }
   } finally {
     for (const [name, fn] of listeners) process.off(name, fn);
-    watchdog?.close();
+    await watchdog?.close();
   }
   return proc.hostExitCode();
 }

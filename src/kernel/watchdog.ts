@@ -41,8 +41,9 @@ export class Watchdog {
     return fired;
   }
 
-  /** Lets the worker end by itself; the process does not wait for it (it is unref'd). */
-  close(): void {
+  /** Ends the worker before the process exits (koffi aborts if a worker is torn down mid-call). */
+  async close(): Promise<void> {
     this.f[F.QUIT] = 1;
+    await this.worker.terminate();
   }
 }
