@@ -10,6 +10,7 @@ import { F } from './watchdog-shared.js';
 export class Watchdog {
   private readonly f = new Float64Array(new SharedArrayBuffer(16));
   private readonly worker: Worker;
+  private readonly ready: Promise<void>;
   private readonly callback: BigUint64Array;
   private readonly idle: bigint;
 
@@ -22,6 +23,7 @@ export class Watchdog {
     this.worker = new Worker(new URL('./watchdog-worker.js', import.meta.url), {
       workerData: { slot: hook.slot, stop: hook.stop, sab: this.f.buffer },
     });
+    this.ready = new Promise((resolve) => this.worker.once('message', () => resolve()));
     this.worker.unref();
   }
 
@@ -41,9 +43,13 @@ export class Watchdog {
     return fired;
   }
 
-  /** Ends the worker before the process exits (koffi aborts if a worker is torn down mid-call). */
+  /**
+   * Ends the worker before the process exits. It must have finished loading koffi first: a worker torn
+   * down while koffi initialises aborts the whole process.
+   */
   async close(): Promise<void> {
+    await this.ready;
     this.f[F.QUIT] = 1;
-    await this.worker.terminate();
+    await new Promise((resolve) => this.worker.once('exit', resolve));
   }
 }
