@@ -24,7 +24,6 @@ export class Watchdog {
       workerData: { slot: hook.slot, stop: hook.stop, sab: this.f.buffer },
     });
     this.ready = new Promise((resolve) => this.worker.once('message', () => resolve()));
-    this.worker.unref();
   }
 
   /** A run starts that should end after about `ms` milliseconds. */
