@@ -91,8 +91,8 @@ export class Process {
 
   describeExit(): string | undefined {
     const e = this.exit;
-    // Like a shell, stay quiet about SIGPIPE: it is how `prog | head` normally ends.
-    if (!e || e.signal === undefined || e.signal === SIG.SIGPIPE) return undefined;
+    // Like a shell, stay quiet about SIGPIPE (how `prog | head` normally ends) and SIGINT (Ctrl-C).
+    if (!e || e.signal === undefined || e.signal === SIG.SIGPIPE || e.signal === SIG.SIGINT) return undefined;
     return `bsdemu: guest terminated by signal ${e.signal} (${signalName(e.signal)}) at pc 0x${e.pc.toString(16)}`;
   }
 

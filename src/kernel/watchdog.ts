@@ -14,14 +14,15 @@ export class Watchdog {
   private readonly callback: BigUint64Array;
   private readonly idle: bigint;
 
-  constructor(uc: Unicorn) {
+  /** `dropCode` drops all translated code (default: a full flush; see AddressSpaceApi.invalidateCode). */
+  constructor(uc: Unicorn, dropCode: () => void = () => uc.flushCache(), debug = false) {
     const hook = uc.addPreemptHook();
     // Blocks translated before the hook existed do not call it.
-    uc.flushCache();
+    dropCode();
     this.idle = hook.idle;
     this.callback = new BigUint64Array(koffi.view(hook.slot, 8));
     this.worker = new Worker(new URL('./watchdog-worker.js', import.meta.url), {
-      workerData: { slot: hook.slot, stop: hook.stop, sab: this.f.buffer },
+      workerData: { slot: hook.slot, stop: hook.stop, sab: this.f.buffer, debug },
     });
     this.ready = new Promise((resolve) => this.worker.once('message', () => resolve()));
   }

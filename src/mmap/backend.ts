@@ -71,7 +71,16 @@ export class UnicornBackend implements MemBackend {
   }
 
   release(block: HostBlock, offsetInBlock: number, len: number): void {
-    if (len > 0) hostMunmap(block.addr + offsetInBlock, len);
+    if (len <= 0) return;
+    if (offsetInBlock === 0 && len >= block.len) {
+      hostMunmap(block.addr, block.len);
+      return;
+    }
+    // Part of a block: free its memory but keep the host addresses reserved (inaccessible, no commit).
+    // Were they unmapped, the host could hand them to a later block, and the final release of this
+    // block, which unmaps its whole range, would take that block's memory away from under the guest.
+    hostMmap(block.addr + offsetInBlock, len, HOST_PROT.NONE,
+      HOST_MAP.PRIVATE | HOST_MAP.ANON | HOST_MAP.NORESERVE | HOST_MAP.FIXED, -1, 0);
   }
 
   ucMap(guestAddr: number, len: number, perms: number, hostAddr: number): void {

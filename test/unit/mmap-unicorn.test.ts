@@ -56,6 +56,42 @@ describe('AddressSpace on Unicorn', () => {
     as.munmap(a, 2 ** 30);
   });
 
+  it('host memory given back from inside a block stays reserved until the whole block goes', () => {
+    // Go's heap: a big PROT_NONE reservation, MAP_FIXED read-write pieces over it one after another.
+    // Host pages handed back from the middle of the reservation's block must never be handed out again
+    // while the block lives: its final release unmaps the block's whole host range.
+    const uc = new Unicorn(UC_ARCH.X86, UC_MODE.MODE_64);
+    cleanup.push(() => uc.close());
+    const backend = new UnicornBackend(uc);
+    const holes: [number, number][] = [];
+    const alloc = backend.allocAnon.bind(backend);
+    const release = backend.release.bind(backend);
+    let reused = 0;
+    backend.allocAnon = (len, shared) => {
+      const b = alloc(len, shared);
+      if (holes.some(([s, e]) => b.addr < e && s < b.addr + len)) reused++;
+      return b;
+    };
+    backend.release = (block, off, len) => {
+      if (off !== 0 || len < block.len) holes.push([block.addr + off, block.addr + off + len]);
+      release(block, off, len);
+    };
+    const as = new AddressSpace({ backend, minAddress: 0x1000, maxAddress: 0x800000000000, mmapBase: 0x800000000 });
+    const M = 0x400000;
+    const res = as.mmap(0, 16 * M, PROT.NONE, ANON, null, 0);
+    for (let i = 0; i < 8; i++) as.mmap(res + i * M, M, PROT.READ | PROT.WRITE, ANON | MAP.FIXED, null, 0);
+    // Enough new blocks of the holes' size that the host would have used a hole if it were free.
+    const more: number[] = [];
+    for (let i = 0; i < 256; i++) {
+      more.push(as.mmap(0, M, PROT.READ | PROT.WRITE, ANON, null, 0));
+      as.fill(more[i], 1, i & 0xff);
+    }
+    expect(reused).toBe(0);
+    as.munmap(res + 8 * M, 8 * M); // the rest of the reservation: its block goes
+    for (let i = 0; i < 256; i++) expect(uc.memRead(more[i], 1)[0]).toBe(i & 0xff);
+    for (const a of more) as.munmap(a, M);
+  });
+
   it('MAP_SHARED file: guest writes reach the file, later file writes reach the guest', () => {
     const { uc, as } = setup();
     const { path, fd } = tempFile(Buffer.alloc(2 * T, 0x2e));
