@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Builds the freestanding FreeBSD/amd64 guest programs used by bsdemu's tests.
+// Builds the freestanding FreeBSD guest programs used by bsdemu's tests, for amd64 and aarch64.
 //
-//   guest-binaries/src/<name>.c  ->  guest-binaries/build/amd64/<name>
-//   guest-binaries/src/hello.c   ->  guest-binaries/demo/hello-amd64 (committed, reproducible)
+//   guest-binaries/src/<name>.c  ->  guest-binaries/build/{amd64,aarch64}/<name>
+//   guest-binaries/src/hello.c   ->  guest-binaries/demo/hello-{amd64,aarch64} (committed, reproducible)
 //
 // Needs clang and ld.lld (Debian: apt-get install clang lld). No FreeBSD sysroot:
 // the programs link only against guest-binaries/runtime/. Rebuilds only what is
@@ -16,14 +16,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const gb = path.join(root, 'guest-binaries');
 const srcDir = path.join(gb, 'src');
 const rtDir = path.join(gb, 'runtime');
-const outDir = path.join(gb, 'build', 'amd64');
-const objDir = path.join(outDir, 'obj');
-const demoOut = path.join(gb, 'demo', 'hello-amd64');
 const force = process.argv.includes('--force');
 
-const TARGET = 'x86_64-unknown-freebsd14';
-const CFLAGS = [
-  `--target=${TARGET}`,
+// Per architecture: clang target and the lld emulation. A `_fbsd` emulation makes lld write
+// EI_OSABI = 9 (FreeBSD); crt0.S adds the .note.tag ABI note as well. lld gives aarch64 segments its
+// 64 KiB maximum page size as p_align, like Go's arm64 binaries: the loader must cope.
+const ARCHES = [
+  { name: 'amd64', target: 'x86_64-unknown-freebsd14', emulation: 'elf_x86_64_fbsd' },
+  { name: 'aarch64', target: 'aarch64-unknown-freebsd14', emulation: 'aarch64elf_fbsd' },
+];
+
+const cflagsFor = (arch) => [
+  `--target=${arch.target}`,
   '-ffreestanding', '-fno-builtin', '-nostdlib', '-nostdlibinc',
   '-O2', '-g0', '-std=gnu11', '-Wall', '-Wno-unused-function',
   '-fno-stack-protector', '-fno-pic', '-fno-pie',
@@ -31,10 +35,9 @@ const CFLAGS = [
   '-ffunction-sections', '-fdata-sections',
   '-I', rtDir,
 ];
-// -m elf_x86_64_fbsd makes lld write EI_OSABI = 9 (FreeBSD); crt0.S adds the
-// .note.tag ABI note as well. No build id, no PT_INTERP, non-PIE static.
-const LDFLAGS = [
-  '-m', 'elf_x86_64_fbsd', '-static', '--no-pie', '-nostdlib', '-e', '_start',
+// No build id, no PT_INTERP, non-PIE static.
+const ldflagsFor = (arch) => [
+  '-m', arch.emulation, '-static', '--no-pie', '-nostdlib', '-e', '_start',
   '--build-id=none', '-z', 'noexecstack', '--gc-sections', '--no-undefined',
 ];
 
@@ -82,13 +85,24 @@ function run(cmd, args, cwd = root) {
 // Relative paths keep absolute directories out of every output.
 const rel = (f) => path.relative(root, f);
 
-function compile(src, obj, deps) {
+function compile(CFLAGS, src, obj, deps) {
   if (!force && mtime(obj) >= newest([src, ...deps])) return;
   run('clang', [...CFLAGS, '-c', rel(src), '-o', rel(obj)]);
 }
 
 function main() {
   ensureTools();
+  let built = 0;
+  for (const arch of ARCHES) built += buildArch(arch);
+  if (built === 0) console.log('guest binaries up to date');
+}
+
+function buildArch(arch) {
+  const CFLAGS = cflagsFor(arch);
+  const LDFLAGS = ldflagsFor(arch);
+  const outDir = path.join(gb, 'build', arch.name);
+  const objDir = path.join(outDir, 'obj');
+  const demoOut = path.join(gb, 'demo', `hello-${arch.name}`);
   fs.mkdirSync(objDir, { recursive: true });
   fs.mkdirSync(path.dirname(demoOut), { recursive: true });
 
@@ -100,7 +114,7 @@ function main() {
   const rtObjs = rtSources.map((s) => {
     const src = path.join(rtDir, s);
     const obj = path.join(objDir, `rt-${path.basename(s).replace(/\.[cS]$/, '')}.o`);
-    compile(src, obj, common);
+    compile(CFLAGS, src, obj, common);
     return obj;
   });
 
@@ -111,7 +125,7 @@ function main() {
     const src = path.join(srcDir, file);
     const obj = path.join(objDir, `${name}.o`);
     const out = path.join(outDir, name);
-    compile(src, obj, common);
+    compile(CFLAGS, src, obj, common);
     if (!force && mtime(out) >= newest([obj, ...rtObjs])) continue;
     run('ld.lld', [...LDFLAGS, '-o', rel(out), ...rtObjs.map(rel), rel(obj)]);
     console.log(`built ${rel(out)}`);
@@ -155,17 +169,18 @@ function main() {
       built++;
     }
   }
-  if (built === 0) console.log('guest binaries up to date');
+  return built;
 }
 
 // ---- Go guests ----------------------------------------------------------------------------------
 //   guest-binaries/go/<name>/*.go  ->  guest-binaries/build/go/freebsd-amd64/<name>   (run under bsdemu)
+//                                  ->  guest-binaries/build/go/freebsd-arm64/<name>   (run under bsdemu)
 //                                  ->  guest-binaries/build/go/linux-amd64/<name>     (native reference)
 // One module (guest-binaries/go/go.mod), standard library only. CGO_ENABLED=0, -trimpath. Offline:
 // GOPROXY=off and -mod=mod never reach the network (there is nothing to download). GOCACHE/GOPATH keep
 // their defaults. Needs `go` (Debian: golang-go).
 const goDir = path.join(gb, 'go');
-const goTargets = [['freebsd', 'amd64'], ['linux', 'amd64']];
+const goTargets = [['freebsd', 'amd64'], ['freebsd', 'arm64'], ['linux', 'amd64']];
 
 function ensureGo() {
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) return;

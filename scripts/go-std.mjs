@@ -3,11 +3,12 @@
 //
 //   GOOS=freebsd GOARCH=amd64 go test -short -count=1 -timeout T -exec <repo>/bin/bsdemu <pkg>
 //
-// one package at a time, and records pass/fail and wall time (compile included). A package that fails
-// under bsdemu is run again natively (GOOS=linux, same flags) to tell "fails natively too" from a bsdemu
+// one package at a time, for each --arch (amd64, arm64, or both: --arch amd64,arm64; one table column
+// each), and records pass/fail and wall time (compile included). A package that fails under bsdemu is
+// run again natively (GOOS=linux GOARCH=amd64, same flags) to tell "fails natively too" from a bsdemu
 // problem. Writes docs/go-std-results.md (or --out FILE).
 //
-//   node scripts/go-std.mjs [--packages a,b,c | --subset] [--arch amd64] [--timeout 10m] [--jobs N]
+//   node scripts/go-std.mjs [--packages a,b,c | --subset] [--arch amd64[,arm64]] [--timeout 10m] [--jobs N]
 //                           [--out FILE | --no-write]
 //
 // --subset is a quick list for CI (each passes under bsdemu; < 60 s together). Exit status: 0 when every
@@ -30,16 +31,16 @@ export const FULL = [
 ];
 // Passed in the full run and together take well under a minute (strings hangs, strconv alone takes 20-30 s).
 export const SUBSET = ['sort', 'unicode/utf8', 'math', 'errors', 'container/list', 'hash/crc32'];
-const ARCHES = ['amd64'];
+const ARCHES = ['amd64', 'arm64'];
 
 function usage(msg) {
   if (msg) console.error(`go-std: ${msg}`);
-  console.error('usage: node scripts/go-std.mjs [--packages a,b,c | --subset] [--arch amd64] [--timeout 10m] [--jobs N] [--out FILE | --no-write]');
+  console.error('usage: node scripts/go-std.mjs [--packages a,b,c | --subset] [--arch amd64[,arm64]] [--timeout 10m] [--jobs N] [--out FILE | --no-write]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { packages: FULL, arch: 'amd64', timeout: '10m', jobs: 1, out: path.join(root, 'docs', 'go-std-results.md'), write: true, listName: 'full' };
+  const o = { packages: FULL, arches: ['amd64'], timeout: '10m', jobs: 1, out: path.join(root, 'docs', 'go-std-results.md'), write: true, listName: 'full' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -47,7 +48,7 @@ function parseArgs(argv) {
     switch (flag) {
       case '--packages': o.packages = val().split(',').map((s) => s.trim()).filter(Boolean); o.listName = 'custom'; break;
       case '--subset': o.packages = SUBSET; o.listName = 'subset'; break;
-      case '--arch': o.arch = val(); break;
+      case '--arch': o.arches = val().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--timeout': o.timeout = val(); break;
       case '--jobs': o.jobs = Math.max(1, Number(val()) || 1); break;
       case '--out': o.out = path.resolve(val()); break;
@@ -56,7 +57,8 @@ function parseArgs(argv) {
       default: usage(`unknown option ${a}`);
     }
   }
-  if (!ARCHES.includes(o.arch)) usage(`--arch ${o.arch}: bsdemu runs ${ARCHES.join(', ')} guests so far`);
+  for (const a of o.arches) if (!ARCHES.includes(a)) usage(`--arch ${a}: bsdemu runs ${ARCHES.join(', ')} guests`);
+  if (o.arches.length === 0) usage('no --arch');
   if (o.packages.length === 0) usage('no packages');
   return o;
 }
@@ -149,7 +151,7 @@ async function main() {
     console.error('go-std: dist/ is missing; run npm run build first');
     process.exit(1);
   }
-  console.log(`go-std: ${o.packages.length} packages, freebsd/${o.arch} under bsdemu, -timeout ${o.timeout}, ${o.jobs} at a time (${version})`);
+  console.log(`go-std: ${o.packages.length} packages, freebsd/${o.arches.join('+')} under bsdemu, -timeout ${o.timeout}, ${o.jobs} at a time (${version})`);
   const results = new Array(o.packages.length);
   let next = 0;
   const started = Date.now();
@@ -158,40 +160,52 @@ async function main() {
       const i = next++;
       if (i >= o.packages.length) return;
       const pkg = o.packages[i];
-      const emu = await goTest(pkg, 'freebsd', o.arch, o.timeout, bsdemu);
-      const r = { pkg, emu, why: emu.ok ? '' : reason(emu.output, emu.killed) };
-      if (!emu.ok) r.native = await goTest(pkg, 'linux', o.arch, o.timeout, undefined);
+      const r = { pkg, emu: {}, why: {} };
+      for (const arch of o.arches) {
+        const emu = await goTest(pkg, 'freebsd', arch, o.timeout, bsdemu);
+        r.emu[arch] = emu;
+        r.why[arch] = emu.ok ? '' : reason(emu.output, emu.killed);
+      }
+      // The native reference is linux/amd64 for every guest arch (the host's own).
+      if (o.arches.some((a) => !r.emu[a].ok)) r.native = await goTest(pkg, 'linux', 'amd64', o.timeout, undefined);
       results[i] = r;
       const nat = r.native ? `; native ${r.native.ok ? 'ok' : 'FAIL'}` : '';
-      console.log(`${emu.ok ? 'ok  ' : 'FAIL'} ${pkg.padEnd(16)} ${fmtTime(emu.ms).padStart(10)}${nat}${r.why ? `  ${r.why}` : ''}`);
+      for (const arch of o.arches) {
+        const emu = r.emu[arch];
+        console.log(`${emu.ok ? 'ok  ' : 'FAIL'} ${pkg.padEnd(16)} ${arch.padEnd(5)} ${fmtTime(emu.ms).padStart(10)}${emu.ok ? '' : nat}${r.why[arch] ? `  ${r.why[arch]}` : ''}`);
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(o.jobs, o.packages.length) }, worker));
   const total = Date.now() - started;
 
-  const passed = results.filter((r) => r.emu.ok).length;
-  const bothFail = results.filter((r) => !r.emu.ok && r.native && !r.native.ok).length;
-  const emuOnly = results.length - passed - bothFail;
-  console.log(`go-std: ${passed}/${results.length} pass under bsdemu, ${emuOnly} fail only under bsdemu, ${bothFail} fail natively too (${fmtTime(total)})`);
+  // Counted per (package, arch) run.
+  const runs = results.flatMap((r) => o.arches.map((a) => ({ ok: r.emu[a].ok, nativeFails: r.native !== undefined && !r.native.ok })));
+  const passed = runs.filter((x) => x.ok).length;
+  const bothFail = runs.filter((x) => !x.ok && x.nativeFails).length;
+  const emuOnly = runs.length - passed - bothFail;
+  console.log(`go-std: ${passed}/${runs.length} pass under bsdemu, ${emuOnly} fail only under bsdemu, ${bothFail} fail natively too (${fmtTime(total)})`);
 
   if (o.write) {
     const date = new Date().toISOString().slice(0, 10);
     const rows = results.map((r) => {
       const native = r.native ? (r.native.ok ? 'pass' : 'FAIL (fails natively too)') : '—';
-      return `| \`${r.pkg}\` | ${r.emu.ok ? 'pass' : '**FAIL**'} | ${fmtTime(r.emu.ms)} | ${native} | ${r.why} |`;
+      const cols = o.arches.map((a) => `${r.emu[a].ok ? 'pass' : '**FAIL**'} | ${fmtTime(r.emu[a].ms)}`).join(' | ');
+      const why = o.arches.filter((a) => r.why[a]).map((a) => (o.arches.length > 1 ? `${a}: ${r.why[a]}` : r.why[a])).join('; ');
+      return `| \`${r.pkg}\` | ${cols} | ${native} | ${why} |`;
     });
     const md = [
       '# Go standard library tests under bsdemu',
       '',
-      `Measured ${date} with \`node scripts/go-std.mjs${o.listName === 'subset' ? ' --subset' : ''}${o.timeout !== '10m' ? ` --timeout ${o.timeout}` : ''}${o.jobs > 1 ? ` --jobs ${o.jobs}` : ''}\` (${version}, host ${os.cpus().length} CPUs).`,
-      `Each package: \`GOOS=freebsd GOARCH=${o.arch} go test -v -short -count=1 -timeout=${o.timeout} -exec <repo>/bin/bsdemu <pkg>\`;`,
+      `Measured ${date} with \`node scripts/go-std.mjs${o.listName === 'subset' ? ' --subset' : ''}${o.arches.join(',') !== 'amd64' ? ` --arch ${o.arches.join(',')}` : ''}${o.timeout !== '10m' ? ` --timeout ${o.timeout}` : ''}${o.jobs > 1 ? ` --jobs ${o.jobs}` : ''}\` (${version}, host ${os.cpus().length} CPUs).`,
+      `Each package: \`GOOS=freebsd GOARCH=${o.arches.join('|')} go test -v -short -count=1 -timeout=${o.timeout} -exec <repo>/bin/bsdemu <pkg>\`;`,
       'time is wall time including compilation. A package that fails under bsdemu is also run natively',
       `(\`GOOS=linux\`, same flags); "—" means it was not needed. ${o.jobs > 1 ? `${o.jobs} packages ran at a time.` : ''}`.trimEnd(),
       '',
-      `**${passed}/${results.length} pass under bsdemu**; ${emuOnly} fail only under bsdemu; ${bothFail} fail natively too. Total ${fmtTime(total)}.`,
+      `**${passed}/${runs.length} pass under bsdemu**; ${emuOnly} fail only under bsdemu; ${bothFail} fail natively too. Total ${fmtTime(total)}.`,
       '',
-      '| package | bsdemu | time | native (linux/amd64) | first failure / reason |',
-      '|---|---|---|---|---|',
+      `| package | ${o.arches.map((a) => `bsdemu ${a} | time`).join(' | ')} | native (linux/amd64) | first failure / reason |`,
+      `|---|${o.arches.map(() => '---|---|').join('')}---|---|`,
       ...rows,
       '',
     ].join('\n');

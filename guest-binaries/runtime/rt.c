@@ -31,6 +31,7 @@ __start_c(long *ap)
 /* ---- memory and strings (inline asm so the compiler cannot turn them
  * back into calls to themselves) ---- */
 
+#if defined(__x86_64__)
 void *
 memcpy(void *dst, const void *src, size_t n)
 {
@@ -67,6 +68,46 @@ memset(void *dst, int c, size_t n)
 	    : "+D"(dst), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }
+
+#else
+/* volatile byte loops: the compiler must not turn them back into calls to themselves */
+void *
+memcpy(void *dst, const void *src, size_t n)
+{
+	volatile unsigned char *d = dst;
+	const volatile unsigned char *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *
+memmove(void *dst, const void *src, size_t n)
+{
+	volatile unsigned char *d = dst;
+	const volatile unsigned char *s = src;
+
+	if (d == s || n == 0)
+		return dst;
+	if (d < s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n--)
+		d[n] = s[n];
+	return dst;
+}
+
+void *
+memset(void *dst, int c, size_t n)
+{
+	volatile unsigned char *d = dst;
+
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+#endif
 
 int
 memcmp(const void *a, const void *b, size_t n)

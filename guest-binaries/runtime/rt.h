@@ -1,7 +1,7 @@
 /*
- * rt.h - a tiny freestanding libc for bsdemu's FreeBSD/amd64 guest programs.
+ * rt.h - a tiny freestanding libc for bsdemu's FreeBSD/amd64 and FreeBSD/arm64 guest programs.
  *
- * Constants and layouts are FreeBSD 14 amd64 (sys/sys/ headers); they are NOT the
+ * Constants and layouts are FreeBSD 14 LP64, the same on amd64 and arm64 (sys/sys/ headers); they are NOT the
  * Linux values. Every struct that crosses the syscall boundary has its size
  * and offsets asserted at compile time.
  */
@@ -286,9 +286,15 @@ typedef struct {
 /* Set by crt0 */
 extern char **environ;
 extern Elf64_Auxinfo *__auxv;
+#if defined(__x86_64__)
 extern uint64_t __entry_regs[17];	/* rax rbx rcx rdx rsi rdi rbp rsp r8..r15 rflags */
 extern uint32_t __entry_mxcsr;
 extern uint16_t __entry_fpucw;
+#define ENTRY_ARGC_ADDR	(__entry_regs[5])	/* %rdi */
+#else
+extern uint64_t __entry_regs[36];	/* x0..x30 sp nzcv fpcr fpsr tpidr_el0 */
+#define ENTRY_ARGC_ADDR	(__entry_regs[0])	/* x0 */
+#endif
 
 /* string/memory */
 size_t strlen(const char *);

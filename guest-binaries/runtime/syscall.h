@@ -1,5 +1,6 @@
 /*
- * syscall.h - raw FreeBSD/amd64 system calls.
+ * syscall.h - raw FreeBSD system calls (amd64; arm64 differs only in registers:
+ * number in x8, arguments in x0..x5, `svc #0`, C flag for errors, x1 second result).
  *
  * Convention (sys/amd64/amd64/trap.c, cpu_fetch_syscall_args and
  * cpu_set_syscall_retval): number in %rax, arguments in %rdi %rsi %rdx %r10

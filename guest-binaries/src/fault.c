@@ -12,7 +12,11 @@ main(int argc, char **argv, char **envp)
 	(void)argv;
 	(void)envp;
 	printf("before fault\n");
+#if defined(__x86_64__)
 	__asm__ volatile("movl $1, 0x10" ::: "memory");
+#else
+	__asm__ volatile("mov x9, #0x10\n\tmov w10, #1\n\tstr w10, [x9]" ::: "x9", "x10", "memory");
+#endif
 	printf("after fault\n");
 	return 0;
 }

@@ -20,6 +20,7 @@
  */
 #include "rt.h"
 
+#if defined(__x86_64__)
 static void
 cpuid(unsigned leaf, unsigned sub, unsigned r[4])
 {
@@ -98,6 +99,55 @@ test_tls(void)
 	__asm__ volatile("movq %%fs:-8, %0" : "=r"(v));
 	CHECK(v == (uint64_t)tls_block, "FS base unchanged by failed sysarch");
 }
+
+#else
+/*
+ * arm64: FreeBSD libc reads ID registers with MRS (the kernel emulates them
+ * for EL0) and AT_HWCAP; TLS is TPIDR_EL0, written directly with MSR.
+ * sysarch(2) has no TLS ops on arm64.
+ */
+static void
+test_cpuid(void)
+{
+	uint64_t pfr0, isar0;
+	int found;
+
+	__asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
+	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	CHECK(((pfr0 >> 16) & 0xf) != 0xf, "ID_AA64PFR0_EL1: FP implemented");
+	CHECK(((pfr0 >> 20) & 0xf) != 0xf, "ID_AA64PFR0_EL1: AdvSIMD implemented");
+	long hwcap = aux_get(AT_HWCAP, &found);
+	CHECK(found && (hwcap & 3) == 3, "AT_HWCAP has FP and ASIMD");
+	/* every advertised ISAR0 feature is there: AES (bit 3), SHA1 (5), SHA2 (6), CRC32 (7) */
+	CHECK(!(hwcap & (1 << 3)) || ((isar0 >> 4) & 0xf) >= 1, "HWCAP_AES matches ID_AA64ISAR0_EL1");
+	CHECK(!(hwcap & (1 << 5)) || ((isar0 >> 8) & 0xf) >= 1, "HWCAP_SHA1 matches ID_AA64ISAR0_EL1");
+	CHECK(!(hwcap & (1 << 6)) || ((isar0 >> 12) & 0xf) >= 1, "HWCAP_SHA2 matches ID_AA64ISAR0_EL1");
+	CHECK(!(hwcap & (1 << 7)) || ((isar0 >> 16) & 0xf) >= 1, "HWCAP_CRC32 matches ID_AA64ISAR0_EL1");
+	CHECK(!(hwcap & (1 << 8)) || ((isar0 >> 20) & 0xf) >= 2, "HWCAP_ATOMICS matches ID_AA64ISAR0_EL1");
+}
+
+static uint64_t tls_block[4] __attribute__((aligned(16)));
+
+static void
+test_tls(void)
+{
+	uint64_t v, base = 1;
+
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(v));
+	CHECK(v == 0, "TPIDR_EL0 is 0 at start");
+	tls_block[0] = 0x1122334455667788UL;
+	__asm__ volatile("msr tpidr_el0, %0" :: "r"(tls_block));
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(v));
+	CHECK(v == (uint64_t)tls_block, "TPIDR_EL0 reads the new base back");
+	CHECK(*(volatile uint64_t *)v == 0x1122334455667788UL, "loads through TPIDR_EL0");
+	CHECK(syscall1(SYS_getpid, 0) > 0, "a syscall");
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(v));
+	CHECK(v == (uint64_t)tls_block, "TPIDR_EL0 survives a syscall");
+	CHECK_ERR(sysarch(AMD64_GET_FSBASE, &base), EINVAL, "sysarch has no FS base on arm64 -> EINVAL");
+	CHECK_ERR(sysarch(9999, &base), EINVAL, "sysarch unknown op -> EINVAL");
+}
+
+#endif
 
 static long
 sysctl_int(const int *mib, unsigned n, int *ok)
@@ -325,7 +375,7 @@ test_abi(void)
 	long r;
 
 	r = __syscall_raw(SYS_close, -1, 0, 0, 0, 0, 0, &cf, &rdx);
-	CHECK(cf == 1 && r == EBADF, "error: CF set and %rax = positive errno (EBADF 9)");
+	CHECK(cf == 1 && r == EBADF, "error: CF (arm64: C) set and %rax (x0) = positive errno (EBADF 9)");
 	r = __syscall_raw(SYS_getpid, 0, 0, 0, 0, 0, 0, &cf, &rdx);
 	CHECK(cf == 0 && r == getpid(), "success: CF clear, %rax = result");
 	/* int arguments are 32 bits: garbage in the upper half is ignored */

@@ -1,5 +1,5 @@
 /*
- * Signal delivery as FreeBSD/amd64 does it (sys/amd64/amd64/exec_machdep.c sendsig/sigreturn,
+ * Signal delivery as FreeBSD/amd64 and arm64 do it (sys/{amd64,arm64}/.../exec_machdep.c sendsig/sigreturn,
  * sys/kern/kern_sig.c): handler arguments, siginfo, the ucontext and its mcontext, the mask while a
  * handler runs, SA_RESETHAND, SA_NODEFER, SA_ONSTACK with sigaltstack, sigreturn restoring every
  * register (general and SSE), faults with si_addr/si_code recovered by editing the saved rip,
@@ -35,6 +35,7 @@ typedef struct {
 } siginfo_t;
 _Static_assert(sizeof(siginfo_t) == 80, "siginfo_t");
 
+#if defined(__x86_64__)
 /* ucontext_t offsets (sys/_ucontext.h, x86/ucontext.h) */
 #define UC_SIGMASK	0
 #define UC_MC		16
@@ -51,6 +52,19 @@ _Static_assert(sizeof(siginfo_t) == 80, "siginfo_t");
 #define MC_FPSTATE	(UC_MC + 224)
 #define MC_FSBASE	(UC_MC + 736)
 #define UC_STACK	(16 + 800 + 8)
+#define MC_PC		MC_RIP
+#else
+/* ucontext_t offsets (sys/_ucontext.h, arm64/ucontext.h): mcontext_t is 880 bytes */
+#define UC_SIGMASK	0
+#define UC_MC		16
+#define MC_ELR		(UC_MC + 256)
+#define MC_FLAGS	(UC_MC + 800)
+#define UC_STACK	(16 + 880 + 8)
+#define MC_PC		MC_ELR
+#define SIGTRAP	5
+#define TRAP_BRKPT 1
+#define ILL_ILLTRP 4
+#endif
 
 typedef struct { void *ss_sp; size_t ss_size; int ss_flags; } stack_t;
 
@@ -87,6 +101,7 @@ static volatile int got_sig, got_code, got_pid, usr2_blocked_inside, usr1_blocke
 static volatile long got_value, got_mc_len, got_fpformat, got_onstack_flags, got_now_flags;
 static volatile void *got_sp;
 static volatile unsigned long got_fsbase;
+static volatile long got_uc_off __attribute__((unused));
 
 static void info_handler(int sig, siginfo_t *si, void *ucv) {
 	char *uc = ucv;
@@ -95,9 +110,16 @@ static void info_handler(int sig, siginfo_t *si, void *ucv) {
 	got_code = si->si_code;
 	got_pid = si->si_pid;
 	got_value = si->si_value;
+#if defined(__x86_64__)
 	got_mc_len = *(long *)(uc + MC_LEN);
 	got_fpformat = *(long *)(uc + MC_FPFORMAT);
 	got_fsbase = *(unsigned long *)(uc + MC_FSBASE);
+#else
+	got_mc_len = *(int *)(uc + MC_FLAGS);
+	got_uc_off = (char *)ucv - (char *)si;	/* struct sigframe { sf_si; sf_uc @80 } */
+	(void)got_fpformat;
+	(void)got_fsbase;
+#endif
 	sigset_t cur;
 	sigprocmask(SIG_BLOCK, 0, &cur);
 	usr1_blocked_inside = is_member(&cur, SIGUSR1);
@@ -124,21 +146,28 @@ static void nodefer_handler(int sig) {
 
 /* Faults: record, then resume after the faulting instruction by editing the saved rip. */
 static volatile int fault_sig, fault_code;
-static volatile void *fault_addr;
+static volatile void *fault_addr, *fault_pc;
 static volatile long skip_len;
 static void fault_handler(int sig, siginfo_t *si, void *ucv) {
 	char *uc = ucv;
 	fault_sig = sig;
 	fault_code = si->si_code;
 	fault_addr = si->si_addr;
-	*(long *)(uc + MC_RIP) += skip_len;
+	fault_pc = *(void **)(uc + MC_PC);
+	*(long *)(uc + MC_PC) += skip_len;
 }
 
 /* Clobber registers inside a handler: sigreturn must bring back the interrupted values. */
 static void clobber_handler(int sig) {
 	(void)sig;
+#if defined(__x86_64__)
 	__asm__ volatile("mov $0x1111, %%rbx; mov $0x2222, %%r12; mov $0x3333, %%r13; pxor %%xmm5, %%xmm5"
 	    ::: "rbx", "r12", "r13", "xmm5");
+#else
+	/* caller-saved registers: only sigreturn can bring them back */
+	__asm__ volatile("mov x9, #0x1111; mov x10, #0x2222; mov x11, #0x3333; movi v5.16b, #0; cmn xzr, xzr"
+	    ::: "x9", "x10", "x11", "v5", "cc");
+#endif
 }
 
 static void test_siginfo(void) {
@@ -151,16 +180,23 @@ static void test_siginfo(void) {
 	CHECK(got_sig == SIGUSR1, "si_signo");
 	CHECK(got_code == SI_USER, "si_code SI_USER for kill");
 	CHECK(got_pid == getpid(), "si_pid");
+#if defined(__x86_64__)
 	CHECK(got_mc_len == 800, "mc_len = sizeof(mcontext_t)");
 	CHECK(got_fpformat == 0x10002, "mc_fpformat _MC_FPFMT_XMM");
+#else
+	CHECK(got_mc_len == 1, "mc_flags = _MC_FP_VALID");
+	CHECK(got_uc_off == 80, "the ucontext follows the siginfo (sf_uc at 80)");
+#endif
 	CHECK(usr1_blocked_inside, "the signal is blocked in its handler");
 	CHECK(usr2_blocked_inside, "sa_mask is blocked in the handler");
 	CHECK(got_onstack_flags == SS_DISABLE, "uc_stack SS_DISABLE without sigaltstack");
 	sigset_t after;
 	sigprocmask(SIG_BLOCK, 0, &after);
 	CHECK(!is_member(&after, SIGUSR1) && !is_member(&after, SIGUSR2), "mask restored by sigreturn");
+#if defined(__x86_64__)
 	unsigned long fs;
 	CHECK(sysarch(128, &fs) == 0 && fs == got_fsbase, "mc_fsbase");
+#endif
 
 	CHECK(sigqueue_(getpid(), SIGUSR1, 4242) == 0, "sigqueue");
 	CHECK(hits == 2 && got_code == SI_QUEUE && got_value == 4242, "sigqueue value reaches si_value");
@@ -223,6 +259,7 @@ static void test_altstack(void) {
 	printf("sigaltstack done\n");
 }
 
+#if defined(__x86_64__)
 static void test_registers(void) {
 	set_handler(SIGUSR1, clobber_handler, 0, 0);
 	unsigned long rbx = 0, r12 = 0, r13 = 0, x = 0;
@@ -249,6 +286,39 @@ static void test_registers(void) {
 	printf("sigreturn registers done\n");
 }
 
+#else
+static void test_registers(void) {
+	set_handler(SIGUSR1, clobber_handler, 0, 0);
+	unsigned long r9 = 0, r10 = 0, r11 = 0, x = 0, nzcv = 0;
+	/* kill(2) from asm so the compiler cannot keep values elsewhere across the handler */
+	__asm__ volatile(
+	    "mov x9, #0xaaaa\n"
+	    "mov x10, #0xbbbb\n"
+	    "mov x11, #0xcccc\n"
+	    "mov x12, #0xdddd\n"
+	    "fmov d5, x12\n"
+	    "mov x0, %[pid]\n"
+	    "mov x1, #30\n"
+	    "mov x8, #37\n"
+	    "svc #0\n"
+	    "mrs x12, nzcv\n"
+	    "str x12, %[nzcv]\n"
+	    "str x9, %[r9]\n"
+	    "str x10, %[r10]\n"
+	    "str x11, %[r11]\n"
+	    "fmov x12, d5\n"
+	    "str x12, %[x]\n"
+	    : [r9] "=m"(r9), [r10] "=m"(r10), [r11] "=m"(r11), [x] "=m"(x), [nzcv] "=m"(nzcv)
+	    : [pid] "r"((long)getpid())
+	    : "x0", "x1", "x8", "x9", "x10", "x11", "x12", "v5", "memory", "cc");
+	CHECK(r9 == 0xaaaa && r10 == 0xbbbb && r11 == 0xcccc, "general registers restored by sigreturn");
+	CHECK(x == 0xdddd, "SIMD registers restored by sigreturn");
+	CHECK((nzcv & (1UL << 29)) == 0, "kill's clear C flag restored by sigreturn");
+	printf("sigreturn registers done\n");
+}
+#endif
+
+#if defined(__x86_64__)
 static void test_faults(void) {
 	set_handler(SIGSEGV, fault_handler, SA_SIGINFO, 0);
 	/* movl $1, 0x18 (absolute): c7 04 25 18 00 00 00 01 00 00 00 = 11 bytes */
@@ -279,6 +349,50 @@ static void test_faults(void) {
 	CHECK(fault_sig == SIGILL, "SIGILL handler for ud2");
 	printf("faults done\n");
 }
+
+#else
+static void test_faults(void) {
+	set_handler(SIGSEGV, fault_handler, SA_SIGINFO, 0);
+	skip_len = 4;	/* every arm64 instruction */
+	__asm__ volatile("mov x9, #0x18\n\tmov w10, #1\n\tstr w10, [x9]" ::: "x9", "x10", "memory");
+	CHECK(fault_sig == SIGSEGV, "SIGSEGV handler ran");
+	CHECK(fault_code == SEGV_MAPERR, "SEGV_MAPERR for an unmapped address");
+	CHECK(fault_addr == (void *)0x18, "si_addr is the faulting address");
+
+	/* A load in the middle of a block entered through a direct branch: the saved pc must be the load. */
+	void *insn;
+	fault_sig = 0;
+	__asm__ volatile("adr %0, 2f\n\tmov x9, #0x20\n\tb 1f\n1:\tadd x9, x9, #8\n2:\tldr w10, [x9]\n\tadd x9, x9, #1"
+	    : "=&r"(insn) :: "x9", "x10", "memory");
+	CHECK(fault_sig == SIGSEGV && fault_addr == (void *)0x28, "SIGSEGV for a load from 0x28");
+	CHECK(fault_pc == insn, "the saved pc is the faulting load, not the start of its block");
+
+	char *ro = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANON, -1, 0);
+	fault_sig = 0;
+	__asm__ volatile("strb wzr, [%0]" :: "r"(ro) : "memory");
+	CHECK(fault_sig == SIGSEGV && fault_code == SEGV_ACCERR, "SEGV_ACCERR for a read-only page");
+	CHECK(fault_addr == ro, "si_addr of the protection fault");
+	munmap(ro, 4096);
+
+	/* arm64 integer division never traps: x / 0 == 0 and no SIGFPE */
+	set_handler(SIGFPE, fault_handler, SA_SIGINFO, 0);
+	fault_sig = 0;
+	unsigned q = 1, seven = 7, zero = 0;
+	__asm__ volatile("udiv %w0, %w1, %w2" : "=r"(q) : "r"(seven), "r"(zero));
+	CHECK(fault_sig == 0 && q == 0, "udiv by zero: 0, no signal");
+
+	set_handler(SIGILL, fault_handler, SA_SIGINFO, 0);
+	fault_sig = 0;
+	__asm__ volatile("udf #0");
+	CHECK(fault_sig == SIGILL && fault_code == ILL_ILLTRP, "SIGILL ILL_ILLTRP for udf (do_el0_sync EXCP_UNKNOWN)");
+
+	set_handler(SIGTRAP, fault_handler, SA_SIGINFO, 0);
+	fault_sig = 0;
+	__asm__ volatile("brk #0x7");
+	CHECK(fault_sig == SIGTRAP && fault_code == TRAP_BRKPT, "SIGTRAP TRAP_BRKPT for brk");
+	printf("faults done\n");
+}
+#endif
 
 static void test_waits(void) {
 	sigset_t m = {{0}}, old;

@@ -17,6 +17,10 @@
 
 typedef int (*fn_t)(void);
 
+#if defined(__x86_64__)
+#define CODE_LEN	6	/* the function emit_ret_imm writes */
+#define IMM_OFF		1	/* where its immediate's 4 bytes are */
+
 /* mov $imm32, %eax ; ret */
 static void
 emit_ret_imm(unsigned char *p, int imm)
@@ -25,6 +29,79 @@ emit_ret_imm(unsigned char *p, int imm)
 	memcpy(p + 1, &imm, 4);
 	p[5] = 0xc3;
 }
+
+/* The 4 bytes at IMM_OFF that make the function return imm. */
+static void
+imm_bytes(int imm, unsigned char out[4])
+{
+	memcpy(out, &imm, 4);
+}
+
+static void
+patch_imm(unsigned char *p, int imm)
+{
+	*(volatile int *)(p + 1) = imm;
+}
+
+/* x86 keeps instruction fetch coherent with stores: nothing to do. */
+static void
+sync_code(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+#else
+#define CODE_LEN	8
+#define IMM_OFF		0	/* arm64 patches the whole movz */
+
+static uint32_t
+movz_w0(int imm)
+{
+	return 0x52800000u | ((uint32_t)(imm & 0xffff) << 5);	/* movz w0, #imm16 */
+}
+
+/* movz w0, #imm16 ; ret */
+static void
+emit_ret_imm(unsigned char *p, int imm)
+{
+	uint32_t w[2] = { movz_w0(imm), 0xd65f03c0 };
+
+	memcpy(p, w, 8);
+}
+
+static void
+imm_bytes(int imm, unsigned char out[4])
+{
+	uint32_t w = movz_w0(imm);
+
+	memcpy(out, &w, 4);
+}
+
+/*
+ * What arm64 code must do after writing instructions (FreeBSD's
+ * __clear_cache): clean the data cache and invalidate the instruction
+ * cache to the point of unification, then an isb.
+ */
+static void
+sync_code(void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p & ~63UL, end = (uintptr_t)p + n;
+
+	for (uintptr_t x = a; x < end; x += 64)
+		__asm__ volatile("dc cvau, %0" :: "r"(x) : "memory");
+	__asm__ volatile("dsb ish" ::: "memory");
+	for (uintptr_t x = a; x < end; x += 64)
+		__asm__ volatile("ic ivau, %0" :: "r"(x) : "memory");
+	__asm__ volatile("dsb ish\n\tisb" ::: "memory");
+}
+
+static void
+patch_imm(unsigned char *p, int imm)
+{
+	*(volatile uint32_t *)p = movz_w0(imm);
+	sync_code(p, 4);
+}
+#endif
 
 static int
 call(unsigned char *p)
@@ -46,17 +123,19 @@ test_store_patch(void)
 	if (p == MAP_FAILED)
 		return;
 	emit_ret_imm(p, 1);
+	sync_code(p, CODE_LEN);
 	CHECK(call(p) == 1, "first call returns 1");
-	p[1] = 2;				/* patch the immediate */
+	patch_imm(p, 2);			/* patch the immediate */
 	CHECK(call(p) == 2, "after patching the immediate: 2");
 	int ok = 1;
 	for (int i = 0; i < 100; i++) {
-		*(volatile int *)(p + 1) = 1000 + i;
+		patch_imm(p, 1000 + i);
 		if (call(p) != 1000 + i)
 			ok = 0;
 	}
 	CHECK(ok, "100 patch/call rounds see every new immediate");
 
+#if defined(__x86_64__)
 	/*
 	 * Code that patches itself: at p+64
 	 *   movl $5, p+0x81(%rip-relative)   ; rewrite the imm of the mov below
@@ -78,7 +157,36 @@ test_store_patch(void)
 	while (c + k < p + 0x80)
 		c[k++] = 0x90;			/* nops up to p+0x80 */
 	emit_ret_imm(p + 0x80, 0);
-	CHECK(call(c) == 5, "code that patches its own next instruction");
+#else
+	/*
+	 * Code that patches itself: at p+64
+	 *   adr  x9, p+0x80
+	 *   movz w10, #lo ; movk w10, #hi, lsl #16     ; w10 = `movz w0, #5`
+	 *   str  w10, [x9]                            ; rewrite the movz below
+	 *   dc cvau, x9 ; dsb ish ; ic ivau, x9 ; dsb ish ; isb
+	 *   nops up to p+0x80: movz w0, #0 ; ret
+	 * The store hits the very block being executed; the isb makes the
+	 * new instruction the one fetched (arm64 has no coherent fetch).
+	 */
+	uint32_t *c = (uint32_t *)(p + 64);
+	uint32_t insn = movz_w0(5);
+	int k = 0;
+	long off = (long)((p + 0x80) - (unsigned char *)c);
+	c[k++] = 0x10000009u | ((uint32_t)(off & 3) << 29) | ((uint32_t)((off >> 2) & 0x7ffff) << 5);
+	c[k++] = 0x5280000au | ((insn & 0xffff) << 5);		/* movz w10, #lo */
+	c[k++] = 0x72a0000au | ((insn >> 16) << 5);		/* movk w10, #hi, lsl #16 */
+	c[k++] = 0xb900012au;					/* str w10, [x9] */
+	c[k++] = 0xd50b7b29u;					/* dc cvau, x9 */
+	c[k++] = 0xd5033b9fu;					/* dsb ish */
+	c[k++] = 0xd50b7529u;					/* ic ivau, x9 */
+	c[k++] = 0xd5033b9fu;					/* dsb ish */
+	c[k++] = 0xd5033fdfu;					/* isb */
+	while ((unsigned char *)(c + k) < p + 0x80)
+		c[k++] = 0xd503201fu;				/* nop */
+	emit_ret_imm(p + 0x80, 0);
+	sync_code(p, PG);
+#endif
+	CHECK(call((unsigned char *)c) == 5, "code that patches its own next instruction");
 	CHECK(call(p + 0x80) == 5, "patched instruction keeps the new immediate");
 	munmap(p, PG);
 }
@@ -89,22 +197,26 @@ test_read_into_code(void)
 	unsigned char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE | PROT_EXEC,
 	    MAP_ANON | MAP_PRIVATE, -1, 0);
 	int fds[2];
-	unsigned char code[6];
+	unsigned char code[CODE_LEN];
 
 	CHECK(p != MAP_FAILED, "RWX page for read()");
 	if (p == MAP_FAILED)
 		return;
 	emit_ret_imm(p, 7);
+	sync_code(p, CODE_LEN);
 	CHECK(call(p) == 7, "old code returns 7");
 	CHECK(pipe2(fds, 0) == 0, "pipe2");
 	emit_ret_imm(code, 3);
-	CHECK(write(fds[1], code, 6) == 6, "write code into the pipe");
-	CHECK(read(fds[0], p, 6) == 6, "read() code over the old code");
+	CHECK(write(fds[1], code, CODE_LEN) == CODE_LEN, "write code into the pipe");
+	CHECK(read(fds[0], p, CODE_LEN) == CODE_LEN, "read() code over the old code");
+	sync_code(p, CODE_LEN);
 	CHECK(call(p) == 3, "code written by read() runs (returns 3)");
 	/* and once more, only the immediate */
-	int imm = 33;
-	CHECK(write(fds[1], &imm, 4) == 4, "write new immediate");
-	CHECK(read(fds[0], p + 1, 4) == 4, "read() the immediate in place");
+	unsigned char imm[4];
+	imm_bytes(33, imm);
+	CHECK(write(fds[1], imm, 4) == 4, "write new immediate");
+	CHECK(read(fds[0], p + IMM_OFF, 4) == 4, "read() the immediate in place");
+	sync_code(p, CODE_LEN);
 	CHECK(call(p) == 33, "immediate written by read() is seen (33)");
 	close(fds[0]);
 	close(fds[1]);
@@ -134,6 +246,7 @@ test_mmap_over_code(const char *dir)
 	if (p != MAP_FAILED) {
 		emit_ret_imm(p, 4);
 		emit_ret_imm(p + 16, 40);
+		sync_code(p, 32);
 		CHECK(call(p) == 4 && call(p + 16) == 40, "old code returns 4 and 40");
 		unsigned char *q = mmap(p, PG, PROT_READ | PROT_EXEC,
 		    MAP_PRIVATE | MAP_FIXED, fd, 0);
@@ -147,8 +260,10 @@ test_mmap_over_code(const char *dir)
 		CHECK(q == p, "MAP_SHARED code mapping");
 		if (q == p) {
 			CHECK(call(p) == 5, "shared file code runs (5)");
-			int imm = 55;
-			CHECK(pwrite(fd, &imm, 4, 1) == 4, "pwrite new immediate into the file");
+			unsigned char imm[4];
+			imm_bytes(55, imm);
+			CHECK(pwrite(fd, imm, 4, IMM_OFF) == 4, "pwrite new immediate into the file");
+			sync_code(p, CODE_LEN);
 			CHECK(call(p) == 55, "pwrite to the file changes shared code (55)");
 		}
 		munmap(p, PG);
@@ -173,6 +288,7 @@ test_mprotect_cycle(void)
 		if (mprotect(p, 2 * PG, PROT_READ | PROT_WRITE) != 0)
 			ok = 0;
 		emit_ret_imm(f, 10 + i);
+		sync_code(f, CODE_LEN);
 		if (mprotect(p, 2 * PG, PROT_READ | PROT_EXEC) != 0)
 			ok = 0;
 		if (call(f) != 10 + i)

@@ -94,6 +94,7 @@ static const long mandatory[] = {
 };
 #define NMANDATORY ((int)(sizeof(mandatory) / sizeof(mandatory[0])))
 
+#if defined(__x86_64__)
 static const char *const regnames[16] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
 	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
@@ -123,11 +124,36 @@ check_registers(void)
 		    __entry_mxcsr, __entry_fpucw);
 }
 
+#else
+void _start(void);
+
+static void
+check_registers(void)
+{
+	/* arm64 exec_setregs: x0 = argc address, sp = x0 & ~15, lr = entry. */
+	uint64_t x0 = __entry_regs[0], sp = __entry_regs[31];
+	char what[64];
+
+	for (int i = 1; i < 30; i++) {
+		snprintf(what, sizeof(what), "x%d is zero at entry", i);
+		CHECK(__entry_regs[i] == 0, what);
+	}
+	CHECK(__entry_regs[30] == (uint64_t)(uintptr_t)_start, "lr == the entry point");
+	CHECK(x0 != 0 && (x0 & 7) == 0, "x0 is an 8-aligned address");
+	CHECK(sp == (x0 & ~15UL), "sp == argc_addr & ~15");
+	CHECK((__entry_regs[32] & 0xf0000000UL) == 0, "NZCV clear at entry");
+	CHECK(__entry_regs[33] == 0, "FPCR == 0 at entry");
+	CHECK(__entry_regs[34] == 0, "FPSR == 0 at entry");
+	CHECK(__entry_regs[35] == 0, "TPIDR_EL0 == 0 at entry");
+}
+
+#endif
+
 int
 main(int argc, char **argv, char **envp)
 {
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)__ehdr_start;
-	uint64_t argc_addr = __entry_regs[5];
+	uint64_t argc_addr = ENTRY_ARGC_ADDR;
 	long types[64];
 	int ntypes = 0, envc = 0, found;
 	char line[512];
@@ -136,7 +162,7 @@ main(int argc, char **argv, char **envp)
 	test_name = "startup";
 	check_registers();
 
-	/* argc / argv / envp as seen through %rdi */
+	/* argc / argv / envp as seen through %rdi (arm64: x0) */
 	CHECK(*(long *)argc_addr == argc, "*(long *)%rdi == argc");
 	CHECK((char **)(argc_addr + 8) == argv, "argv == %rdi + 8");
 	printf("argc=%d\n", argc);
@@ -196,9 +222,20 @@ main(int argc, char **argv, char **envp)
 	for (int i = 0; i < ntypes; i++) {
 		if (m < NMANDATORY && types[i] == mandatory[m])
 			m++;
+#if defined(__aarch64__)
+		/* the arm64 sysvec has sv_hwcap/sv_hwcap2: HWCAP entries are expected */
+		else if (types[i] == AT_HWCAP || types[i] == AT_HWCAP2)
+			continue;
+#endif
 		else if (types[i] != AT_FXRNG)
 			extras_ok = 0;
 	}
+#if defined(__aarch64__)
+	long hwcap = aux_get(AT_HWCAP, &found);
+	CHECK(found && (hwcap & 3) == 3, "AT_HWCAP has FP and ASIMD");
+	aux_get(AT_HWCAP2, &found);
+	CHECK(found, "AT_HWCAP2 present");
+#endif
 	CHECK(m == NMANDATORY, "auxv has every mandatory entry");
 	CHECK(extras_ok, "auxv has no EXECFD/TIMEKEEP/HWCAP/HWCAP2/KPRELOAD/UID..EGID");
 	const uint32_t *fx = (const uint32_t *)aux_get(AT_FXRNG, &found);

@@ -73,7 +73,7 @@ export interface Cpu {
   readonly args: BigUint64Array;
   /**
    * The second result word a syscall returns when it sets none: FreeBSD starts td_retval[1] from the
-   * caller's register (amd64 rdx), so it comes back unchanged.
+   * caller's register on amd64 (rdx, so it comes back unchanged) and from 0 on arm64.
    */
   readonly rv1: bigint;
   /** Sets the success or error result in one batch (FreeBSD: error = carry flag + positive errno). */

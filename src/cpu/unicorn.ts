@@ -3,6 +3,8 @@
 // (include/unicorn/unicorn.h, x86.h, arm64.h of 2.0.x).
 import koffi, { type TypeObject } from 'koffi';
 import { findLibUnicorn } from './libpath.js';
+import { applyStorePatch, storeFastPath } from './storepatch.js';
+import { preemptStub } from './hostcode.js';
 
 export const UC_ARCH = { ARM: 1, ARM64: 2, X86: 4 } as const;
 export const UC_MODE = { ARM: 0, MODE_32: 4, MODE_64: 8 } as const;
@@ -57,6 +59,7 @@ type Fn = (...args: any[]) => any;
 interface Lib {
   uc_version: Fn; uc_open: Fn; uc_close: Fn; uc_strerror: Fn; uc_errno: Fn;
   uc_reg_read: Fn; uc_reg_write: Fn; uc_reg_read_batch: Fn; uc_reg_write_batch: Fn;
+  uc_reg_read_batch_addr: Fn; uc_reg_write_batch_addr: Fn;
   uc_mem_read: Fn; uc_mem_write: Fn; uc_mem_map: Fn; uc_mem_map_ptr: Fn; uc_mem_unmap: Fn;
   uc_mem_protect: Fn; uc_emu_start: Fn; uc_emu_stop: Fn; uc_hook_add: Fn; uc_hook_add_raw: Fn; uc_hook_del: Fn;
   uc_context_alloc: Fn; uc_context_save: Fn; uc_context_restore: Fn; uc_context_free: Fn;
@@ -91,6 +94,10 @@ function load(): Lib {
     uc_reg_write: f('int uc_reg_write(void *uc, int regid, const void *value)'),
     uc_reg_read_batch: f('int uc_reg_read_batch(void *uc, void *regs, void *vals, int count)'),
     uc_reg_write_batch: f('int uc_reg_write_batch(void *uc, void *regs, void *vals, int count)'),
+    // The same two with plain addresses: koffi converts a number to intptr_t ~100 ns faster than it
+    // unwraps a pointer object and two typed arrays (measured for issue 5; this is the syscall path).
+    uc_reg_read_batch_addr: f('int uc_reg_read_batch(intptr_t uc, intptr_t regs, intptr_t vals, int count)'),
+    uc_reg_write_batch_addr: f('int uc_reg_write_batch(intptr_t uc, intptr_t regs, intptr_t vals, int count)'),
     uc_mem_read: f('int uc_mem_read(void *uc, uint64_t address, _Out_ uint8_t *bytes, size_t size)'),
     uc_mem_write: f('int uc_mem_write(void *uc, uint64_t address, const uint8_t *bytes, size_t size)'),
     uc_mem_map: f('int uc_mem_map(void *uc, uint64_t address, size_t size, uint32_t perms)'),
@@ -111,7 +118,21 @@ function load(): Lib {
     uc_ctl: f('int uc_ctl(void *uc, uint32_t control, ...)'),
     cbVoid, cbIntr, cbMem, cbBool,
   };
+  patchStores(lib);
   return lib;
+}
+
+/** Unicorn 2.0.x store slow path (see storepatch.ts): patched before the first engine opens. */
+function patchStores(l: Lib): void {
+  const v = l.uc_version(null, null) as number;
+  const version: [number, number, number] = [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff];
+  let fns: number[] = [];
+  try {
+    fns = libFunctionAddresses(['tlb_set_page_with_attrs_x86_64', 'tlb_set_page_with_attrs_aarch64']).map(Number);
+  } catch {
+    // A build without these symbols: leave it alone.
+  }
+  applyStorePatch(version, fns);
 }
 
 /** Addresses of libunicorn's own functions (through the dynamic linker: koffi does not expose them). */
@@ -161,19 +182,41 @@ export class Unicorn {
   }
 
   /**
-   * A block hook whose callback is a C function of libunicorn itself, so it costs no JS: uc_errno (which
-   * only reads a field) while idle, uc_emu_stop once another thread swaps the callback pointer in the
-   * hook record. The stop then happens on the emulating thread at a block boundary, where it is safe,
-   * unlike a uc_emu_stop called from another thread (unicorn-engine/unicorn#1355). Returns the address
-   * of the record's callback slot and the two function addresses.
+   * A block hook that stops the CPU once another thread sets a flag word to non-zero, with no JS on the
+   * way: the stop then happens on the emulating thread at a block boundary, where it is safe, unlike a
+   * uc_emu_stop called from another thread (unicorn-engine/unicorn#1355). Unicorn 2.0.x compiles a lone
+   * block hook into a direct call of its callback from each translated block, so the flag must be read
+   * by the callback at run time: on x86-64 hosts the callback is a stub of ours (hostcode.ts). Elsewhere
+   * a second block hook makes Unicorn call its generic helper, which reads the callback from the hook
+   * record each time; the flag is then that record's callback slot (uc_errno idle, uc_emu_stop armed).
+   * Returns the flag's address and its armed and idle values.
    */
   addPreemptHook(): { slot: bigint; stop: bigint; idle: bigint } {
-    const fns = libFunctionAddresses(['uc_emu_stop', 'uc_errno']);
+    const [emuStop, ucErrno] = libFunctionAddresses(['uc_emu_stop', 'uc_errno']);
     const out = [0n];
-    this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.BLOCK, fns[1], null, 1n, 0n), 'uc_hook_add');
+    const stub = preemptStub(emuStop);
+    if (stub) {
+      this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.BLOCK, stub.fn, null, 1n, 0n), 'uc_hook_add');
+      return { slot: stub.flag, stop: 1n, idle: 0n };
+    }
+    this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.BLOCK, ucErrno, null, 1n, 0n), 'uc_hook_add');
+    const slot = BigInt(out[0]) + 40n;
+    this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.BLOCK, ucErrno, null, 1n, 0n), 'uc_hook_add');
     // struct hook (unicorn 2.0.x uc_priv.h): type, insn, refs, op, op_flags (int), to_delete (bool),
     // begin @24, end @32, callback @40, user_data @48.
-    return { slot: BigInt(out[0]) + 40n, stop: fns[0], idle: fns[1] };
+    return { slot, stop: emuStop, idle: ucErrno };
+  }
+
+  /**
+   * A code hook whose callback is libunicorn's own uc_errno (no JS runs): its effect is that the
+   * translator stores the pc before every instruction. Unicorn 2.0.1 restores the pc of a memory fault
+   * only on x86 (fixed for every arch in 2.1.4, "Sync pc before memory hooks"); elsewhere the pc of a
+   * fault would be the start of an earlier, chained block. Install before any code is translated.
+   */
+  addPcSyncHook(): void {
+    const [idle] = libFunctionAddresses(['uc_errno']);
+    const out = [0n];
+    this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.CODE, idle, null, 1n, 0n), 'uc_hook_add');
   }
 
   close(): void {
@@ -239,6 +282,11 @@ export class Unicorn {
   }
 
   memProtect(addr: bigint | number, size: number, perms: number): void {
+    if (storeFastPath() && (perms & (UC_PROT.WRITE | UC_PROT.EXEC)) === (UC_PROT.WRITE | UC_PROT.EXEC)) {
+      // Unicorn flushes its TLB only when a region's read-only state flips: pass through read-only so
+      // no fast-store entry from the region's plain read-write time survives into its executable time.
+      this.check(this.l.uc_mem_protect(this.uc, BigInt(addr), size, perms & ~UC_PROT.WRITE), 'uc_mem_protect');
+    }
     this.check(this.l.uc_mem_protect(this.uc, BigInt(addr), size, perms), 'uc_mem_protect');
   }
 
@@ -347,23 +395,35 @@ export class RegBatch {
   readonly values: BigUint64Array;
   private readonly ids: Int32Array;
   private readonly ptrs: BigUint64Array;
+  /** Native addresses of the engine, `ids` and `ptrs`, passed as numbers on every call. */
+  private readonly ucAddr: number;
+  private readonly idsAddr: number;
+  private readonly ptrsAddr: number;
 
   constructor(private readonly owner: Unicorn, private readonly l: Lib, private readonly uc: unknown, ids: readonly number[]) {
-    this.ids = Int32Array.from(ids);
-    this.values = new BigUint64Array(ids.length);
+    // Over explicit ArrayBuffers: their memory is off the V8 heap, so the addresses taken once stay valid
+    // (a small typed array made from a length may live on the heap, where the GC moves it).
+    this.ids = new Int32Array(new ArrayBuffer(ids.length * 4));
+    this.ids.set(ids);
+    this.values = new BigUint64Array(new ArrayBuffer(ids.length * 8));
     const base = koffi.address(this.values) as bigint;
-    this.ptrs = BigUint64Array.from(ids, (_, i) => base + BigInt(i * 8));
+    this.ptrs = new BigUint64Array(new ArrayBuffer(ids.length * 8));
+    this.ptrs.set(ids.map((_, i) => base + BigInt(i * 8)));
+    this.ucAddr = Number(koffi.address(uc as never));
+    this.idsAddr = Number(koffi.address(this.ids));
+    this.ptrsAddr = Number(koffi.address(this.ptrs));
   }
 
   read(): BigUint64Array {
-    const err = this.l.uc_reg_read_batch(this.uc, this.ids, this.ptrs, this.ids.length) as number;
+    const err = this.l.uc_reg_read_batch_addr(this.ucAddr, this.idsAddr, this.ptrsAddr, this.ids.length) as number;
     if (err !== UcErr.OK) throw new UnicornError(err, 'uc_reg_read_batch', this.l.uc_strerror(err) as string);
     return this.values;
   }
 
   write(): void {
-    const err = this.l.uc_reg_write_batch(this.uc, this.ids, this.ptrs, this.ids.length) as number;
+    const err = this.l.uc_reg_write_batch_addr(this.ucAddr, this.idsAddr, this.ptrsAddr, this.ids.length) as number;
     if (err !== UcErr.OK) throw new UnicornError(err, 'uc_reg_write_batch', this.l.uc_strerror(err) as string);
     void this.owner;
+    void this.uc;
   }
 }

@@ -2,7 +2,7 @@
 // memory of its own. Pointers travel as plain numbers (user-space host addresses fit in 53 bits); koffi 3
 // accepts a number where C wants `void *`. Failures throw `Errno` carrying the FreeBSD errno.
 import koffi from 'koffi';
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { Errno, hostErrno } from '../abi/errno.js';
 
 const isMac = process.platform === 'darwin';
@@ -81,6 +81,8 @@ export function hostPageSize(): number {
   try {
     pageSize = load().getpagesize() as number;
   } catch {
+    // node:child_process only here (loading it costs ~5 ms of every start-up, issue 5).
+    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     pageSize = Number(execFileSync('getconf', ['PAGESIZE']).toString().trim());
   }
   return pageSize;

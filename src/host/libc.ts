@@ -18,6 +18,7 @@ export interface Libc {
   pwritev(fd: number, iov: number, cnt: number, off: bigint): number | bigint;
   openat(dfd: number, path: Path, flags: number, mode: number): number;
   close(fd: number): number;
+  isatty(fd: number): number;
   fcntl(fd: number, cmd: number, arg: number): number;
   lseek(fd: number, off: bigint, whence: number): number | bigint;
   ftruncate(fd: number, len: bigint): number;
@@ -71,6 +72,7 @@ export function hostLibc(): Libc {
     pwritev: f('int64_t pwritev64(int fd, uintptr_t iov, int cnt, int64_t off)'),
     openat: f('int openat(int dfd, const char *path, int flags, uint32_t mode)'),
     close: f('int close(int fd)'),
+    isatty: f('int isatty(int fd)'),
     fcntl: f('int fcntl(int fd, int cmd, uintptr_t arg)'),
     lseek: f('int64_t lseek64(int fd, int64_t off, int whence)'),
     ftruncate: f('int ftruncate64(int fd, int64_t len)'),

@@ -36,6 +36,7 @@ export async function run(proc: Process): Promise<number> {
   let watchdog: Watchdog | undefined;
   const started = Date.now();
   let lastYield = started;
+  const traceSched = proc.opts.debug.has('sched');
 
   try {
     for (;;) {
@@ -71,14 +72,16 @@ export async function run(proc: Process): Promise<number> {
       if (hasDeliverable(proc, t) && !deliverSignals(proc, t)) break;
       if (proc.exit) break;
       fault = undefined;
-      if (!watchdog && (sched.threads.size > 1 || Date.now() - started > WATCHDOG_AFTER_MS)) watchdog = new Watchdog(cpu.uc);
+      if (!watchdog && (sched.threads.size > 1 || Date.now() - started > WATCHDOG_AFTER_MS)) watchdog = new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
       watchdog?.arm(sliceMs(sched));
+      const t0 = traceSched ? performance.now() : 0;
+      const pc0 = traceSched ? cpu.pc() : 0n;
       const err = cpu.uc.emuStart(cpu.pc(), 0n, 0, 0);
-      if (watchdog?.disarm()) {
-        // Unicorn 2.0.1 keeps stopping at the start of a block whose hook stopped it, until that block
-        // is translated again.
-        const pc = cpu.pc();
-        cpu.uc.removeCache(pc, pc + 1n);
+      const preempted = watchdog?.disarm() ?? false;
+      if (traceSched) {
+        const states = [...sched.threads.values()].map((x) => `${x.tid}:${x.state[0]}`).join(' ');
+        proc.opts.warn(`[sched] ${t.tid} ${pc0.toString(16)}..${cpu.pc().toString(16)} ${(performance.now() - t0).toFixed(1)}ms` +
+          `${preempted ? ' preempted' : ''}${err ? ` err=${err}` : ''} [${states}]`);
       }
       if (proc.exit) break;
       if (fault || err !== UcErr.OK) {

@@ -72,6 +72,9 @@ export const PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_PHDR = 
 
 const MAX_EXEC_SIZE = 1 << 30;
 
+/** The machines bsdemu has an Arch for (src/cpu/select.ts). */
+const SUPPORTED = new Set([EM_X86_64, EM_AARCH64]);
+
 /** Reads the whole file; missing files and non-files give ExecError with the shell's exit codes. */
 export function readExecutable(path: string): Buffer {
   let fd: number;
@@ -120,7 +123,7 @@ export function parseElf(path: string, data: Buffer): ElfImage {
   if (type !== ET_EXEC && type !== ET_DYN) {
     throw fail(type === 1 ? 'relocatable object, not an executable' : type === 4 ? 'core file, not an executable' : `ELF type ${type} is not executable`);
   }
-  if (machine !== EM_X86_64) throw fail(`${machineName(machine)} executable: this bsdemu runs amd64 (x86-64) FreeBSD programs`);
+  if (!SUPPORTED.has(machine)) throw fail(`${machineName(machine)} executable: this bsdemu runs amd64 (x86-64) and aarch64 (arm64) FreeBSD programs`);
 
   const parser = new elfy.Parser();
   let header: ElfyHeader;
@@ -149,7 +152,8 @@ export function parseElf(path: string, data: Buffer): ElfImage {
   for (const s of loads) {
     if (s.offset + s.filesz > data.length) throw fail('truncated ELF file (segment data past end of file)');
     if (s.memsz < s.filesz) throw fail('bad segment (memsz < filesz)');
-    if (s.vaddr + s.memsz > 0x7fffffffffff) throw fail('segment outside the user address space');
+    // The Arch's own limit is checked by exec; this bounds any 48-bit user space.
+    if (s.vaddr + s.memsz > 0xffffffffffff) throw fail('segment outside the user address space');
   }
 
   let interp: string | undefined;

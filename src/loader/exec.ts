@@ -31,6 +31,13 @@ export function exec(cpu: Cpu, args: ExecArgs): Process {
     throw new ExecError(`${image.path}: dynamically linked executables (interpreter ${image.interp}) are not supported yet`);
   }
 
+  const loadBias = image.type === ET_DYN ? arch.etDynBase : 0;
+  for (const s of image.segments) {
+    if (s.type === PT_LOAD && loadBias + s.vaddr + s.memsz > arch.maxUserAddress) {
+      throw new ExecError(`${image.path}: segment outside the user address space`);
+    }
+  }
+
   const pageSize = arch.pageSize;
   const up = (x: number, a = pageSize) => Math.ceil(x / a) * a;
   const backend = new UnicornBackend(cpu.uc);

@@ -7,7 +7,7 @@
 //   argv and env strings, pointer-aligned
 //   room for AT_COUNT auxv pairs
 //   argc, argv[], NULL, envp[], NULL, auxv pairs ... AT_NULL    <- the stack pointer points at argc
-import { randomBytes } from 'node:crypto';
+import { hostRandomBytes as randomBytes } from '../host/random.js';
 import type { ArchInfo } from '../cpu/arch.js';
 import type { GuestMemory } from '../mmap/api.js';
 

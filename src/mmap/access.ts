@@ -54,6 +54,9 @@ export abstract class GuestAccess implements GuestMemory {
     const ps = this.pageSize;
     const start = addr - (addr % ps);
     const end = Math.ceil((addr + len) / ps) * ps;
+    // Fast path (the syscall path, issue 5): one range holds it all, no iterator.
+    const one = this.flags.covering(start, end);
+    if (one !== undefined) return this.pageOk(one, need);
     let at = start;
     for (const r of this.flags.ranges(start, end)) {
       if (r.start !== at || !this.pageOk(r.flags, need)) return false;
@@ -102,6 +105,8 @@ export abstract class GuestAccess implements GuestMemory {
     const ps = this.pageSize;
     const start = addr - (addr % ps);
     const end = Math.ceil((addr + len) / ps) * ps;
+    const one = this.flags.covering(start, end);
+    if (one !== undefined && (one & PAGE.EXEC) === 0) return; // fast path: plain data
     for (const r of this.flags.ranges(start, end)) {
       if (r.flags & PAGE.EXEC) this.backend.invalidate(r.start, r.end);
     }

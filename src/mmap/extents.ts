@@ -40,6 +40,12 @@ export class ExtentMap<V> {
     return undefined;
   }
 
+  /** The value of the one extent holding all of [start, end), or undefined (no iterator, no allocation). */
+  covering(start: number, end: number): V | undefined {
+    const i = this.firstEndingAfter(start);
+    return i < this.starts.length && this.starts[i] <= start && this.ends[i] >= end ? this.values[i] : undefined;
+  }
+
   get(addr: number): V | undefined {
     const i = this.firstEndingAfter(addr);
     return i < this.starts.length && this.starts[i] <= addr ? this.values[i] : undefined;

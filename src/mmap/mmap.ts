@@ -344,6 +344,10 @@ export class AddressSpace extends GuestAccess {
     }
   }
 
+  invalidateCode(): void {
+    this.invalidateWhere(0, Number.MAX_SAFE_INTEGER, () => true);
+  }
+
   /** Translation-cache rule: invalidate executable pages for which `dropping(old)` holds. */
   private invalidateWhere(start: number, end: number, dropping: (old: number) => boolean): void {
     let run: [number, number] | undefined;

@@ -18,6 +18,11 @@ export class PageFlags {
     return this.map.get(addr) ?? 0;
   }
 
+  /** Flags of [start, end) when one range holds all of it (the common case of a syscall buffer), else undefined. */
+  covering(start: number, end: number): number | undefined {
+    return this.map.covering(start, end);
+  }
+
   /** Replace the flags of [start, end); 0 unmaps. */
   set(start: number, end: number, flags: number): void {
     this.map.set(start, end, flags === 0 ? undefined : flags);

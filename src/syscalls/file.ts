@@ -8,7 +8,7 @@ import {
   HOST_O, O, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, SETFL_MASK, setflToHost, statusFlagsFromHost,
 } from '../abi/fcntl.js';
 import { encodeStat } from '../abi/stat.js';
-import { isatty } from 'node:tty';
+import { fstatSync } from 'node:fs';
 import { share, type FileKind, type OpenFile } from '../kernel/fdtable.js';
 import { SI, SIG } from '../kernel/signals.js';
 import { addrOf, check, checkN, hostLibc } from '../host/libc.js';
@@ -22,6 +22,9 @@ import { JUST_RETURN, sys, type SyscallCtx, type SyscallDef } from './types.js';
 /** sys/sys/uio.h / sys/sys/syslimits.h */
 const IOV_MAX = 1024;
 const SSIZE_MAX = 0x7fffffffffffffffn;
+
+/** libc isatty, as node:tty's (which would load node:net and streams at start-up: ~5 ms, issue 5). */
+const isatty = (fd: number): boolean => hostLibc().isatty(fd) === 1;
 
 /** The kind of a host descriptor from its st_mode. */
 export function kindOfMode(mode: number, hostFd: number): FileKind {
@@ -195,7 +198,30 @@ function doWritev(c: SyscallCtx, f: OpenFile, iovAddr: number, cnt: number, pos?
 // ---- Blocking I/O on pipes, ttys, sockets and devices without stalling the other guest threads ----
 
 /** Kinds whose reads and writes can wait (regular files and directories never do). */
-const mayWait = (f: OpenFile): boolean => f.kind === 'pipe' || f.kind === 'tty' || f.kind === 'socket' || f.kind === 'other';
+const mayWait = (f: OpenFile): boolean => f.kind === 'pipe' || f.kind === 'tty' || f.kind === 'socket'
+  || (f.kind === 'other' && !neverBlocks(f));
+
+/**
+ * Linux memory devices that never block: /dev/null, zero, full, random, urandom (major 1, minors 3 5 7 8 9,
+ * Documentation/admin-guide/devices.txt). They skip the readiness poll before each read and write, which
+ * cost more than the write itself (a 1-byte write to /dev/null, issue 5). Cached per open file.
+ */
+const memDevices = new WeakMap<OpenFile, boolean>();
+function neverBlocks(f: OpenFile): boolean {
+  let v = memDevices.get(f);
+  if (v === undefined) {
+    v = false;
+    if (process.platform === 'linux') {
+      try {
+        const st = fstatSync(f.hostFd);
+        const major = (st.rdev >>> 8) & 0xfff, minor = (st.rdev & 0xff) | ((st.rdev >>> 12) & ~0xff);
+        v = st.isCharacterDevice() && major === 1 && [3, 5, 7, 8, 9].includes(minor);
+      } catch { /* not known: poll as before */ }
+    }
+    memDevices.set(f, v);
+  }
+  return v;
+}
 
 /**
  * read/write on a descriptor that may have to wait: try now (host poll, then the call: no O_NONBLOCK on the

@@ -14,7 +14,7 @@
 // Dynamic OIDs (OID_AUTO) get numbers from CTL_AUTO_START (0x100) upward within their parent.
 import { readFileSync } from 'node:fs';
 import { cpus, freemem, hostname, loadavg, totalmem, uptime } from 'node:os';
-import { randomFillSync } from 'node:crypto';
+import { hostRandomFill as randomFillSync } from '../host/random.js';
 import { Errno, E } from '../abi/errno.js';
 import { OSRELDATE, OSRELEASE } from '../kernel/process.js';
 import { ptr, size, uint } from './args.js';

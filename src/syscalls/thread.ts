@@ -137,8 +137,8 @@ export const threadSyscalls: SyscallDef[] = [
     const proc = c.proc;
     const state = ptr(a[0]);
     if (state) {
-      // kern_thr_exit: store 0 (long) and wake waiters on it.
-      try { c.mem.writeU64(state, 0n); } catch { /* FreeBSD ignores a bad address here */ }
+      // sys_thr_exit: store 1 (long; libthr's TID_TERMINATED) and wake waiters on it.
+      try { c.mem.writeU64(state, 1n); } catch { /* FreeBSD ignores a bad address here */ }
       proc.sched.wake(state);
     }
     if (proc.sched.live <= 1) {

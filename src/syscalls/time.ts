@@ -1,6 +1,6 @@
 // Clocks, clock_nanosleep and getrandom (FreeBSD sys/kern/kern_time.c, sys/kern/sys_getrandom.c).
 // nanosleep(240) lives with the thread scheduler (thread.ts), which can block one guest thread.
-import { randomFillSync } from 'node:crypto';
+import { hostRandomFill as randomFillSync } from '../host/random.js';
 import { Errno, E } from '../abi/errno.js';
 import { int, ptr, size, uint } from './args.js';
 import { sys, JUST_RETURN, type SyscallCtx, type SyscallDef } from './types.js';

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmo
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertNoStackTrace, guest, root, run } from '../helpers.js';
+import { assertNoStackTrace, guest, guestFor, root, run } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'bsdemu-cli-'));
 const hello = guest('hello');
@@ -33,7 +33,7 @@ describe('bad input: one line on stderr, the shell exit code, never a stack trac
     ['truncated segments', () => badFile('trunc-seg', helloBytes.subarray(0, 300)), 126, /truncated ELF file/],
     ['a Linux ELF', () => patched('linux', (b) => { b[7] = 3; stripNote(b); }), 126, /Linux executable, not a FreeBSD one/],
     ['a System V ELF (the host /bin/true)', () => { const p = join(tmp, 'true'); copyFileSync('/bin/true', p); return p; }, 126, /not a FreeBSD one/],
-    ['a wrong-arch ELF', () => patched('arm64', (b) => b.writeUInt16LE(183, 18)), 126, /aarch64 executable/],
+    ['a wrong-arch ELF', () => patched('riscv', (b) => b.writeUInt16LE(243, 18)), 126, /riscv executable/],
     ['a 32-bit ELF', () => patched('elf32', (b) => { b[4] = 1; }), 126, /32-bit ELF/],
     ['a relocatable object', () => patched('reloc', (b) => b.writeUInt16LE(1, 16)), 126, /relocatable object/],
     ['a #! script', () => badFile('script', '#!/bin/sh\necho hi\n'), 126, /scripts \(#!\) are not supported/],
@@ -227,5 +227,50 @@ describe('loader paths', () => {
     const r = run([guest('cat')], { input: 'line one\nline two\n' });
     expect(r.stdout).toBe('line one\nline two\n');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('aarch64 executables: the ELF machine picks the architecture', () => {
+  const arm = (name: string) => guestFor('aarch64', name);
+
+  it('runs the committed arm64 demo', () => {
+    const r = run([join(root, 'guest-binaries', 'demo', 'hello-aarch64'), 'x']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('hello, FreeBSD\nargs: x\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('loads segments aligned to 64 KiB (p_align 0x10000, like Go) on 4 KiB pages', () => {
+    const b = readFileSync(arm('hello'));
+    const phoff = Number(b.readBigUInt64LE(32)), phnum = b.readUInt16LE(56);
+    const aligns = Array.from({ length: phnum }, (_, i) => phoff + i * 56)
+      .filter((p) => b.readUInt32LE(p) === 1).map((p) => Number(b.readBigUInt64LE(p + 48)));
+    expect(aligns.length).toBeGreaterThan(1);
+    for (const a of aligns) expect(a).toBe(0x10000);
+    const r = run(['-d', 'page', arm('hello')]);
+    expect(r.status).toBe(0);
+    // The shared page (signal trampoline) sits at the top of the 44-bit space Unicorn's arm64 models reach.
+    expect(r.stderr).toMatch(/^mmap: addr=0xffffffff000 len=0x1000 /m);
+  });
+
+  it('runs a static PIE at the arm64 load bias (ET_DYN_LOAD_ADDR 0x100000)', () => {
+    const r = run(['-d', 'page', arm('hello-pie'), 'pie']);
+    expect(r.stdout).toBe('hello, FreeBSD\nargs: pie\n');
+    expect(r.stderr).toMatch(/^mmap: addr=0x100000 /m);
+    expect(r.status).toBe(0);
+  });
+
+  it('kill(getpid(), SIGUSR1) with the default action ends it (exit 158)', () => {
+    const r = run([arm('killself'), 'usr1']);
+    expect(r.stdout).toBe('still alive\n');
+    expect(r.stderr).toMatch(/^bsdemu: guest terminated by signal 30 \(SIGUSR1\) at pc 0x[0-9a-f]+\n$/);
+    expect(r.status).toBe(158);
+  });
+
+  it('--strace shows svc syscalls truss-style, with errors from the C flag', () => {
+    const r = run(['--strace', arm('nosys'), 'ignore']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^write\(1,"ENOSYS with SIGSYS ignored\\n",\d+\)\s+= \d+ \(0x[0-9a-f]+\)$/m);
+    expect(r.stderr).toMatch(/^#9999\(.*\)\s+ERR#78 'Function not implemented'$/m);
   });
 });

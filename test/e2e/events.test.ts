@@ -1,12 +1,9 @@
 // Waiting on events end to end: kqueue/kevent (both ABIs), poll/ppoll/select/pselect through the `events`
 // guest; blocking reads that park the thread (the emulator sleeps in host poll) through `blockread`.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertNoStackTrace, bsdemu, guest, hasGuest, root, run } from '../helpers.js';
+import { ARCHES, assertNoStackTrace, bsdemu, expectedStdout, guestFor, hasGuest, run } from '../helpers.js';
 
-const expected = (name: string) => readFileSync(join(root, 'guest-binaries', 'expected', `${name}.stdout`), 'utf8');
 
 interface Spawned { stdout: string; stderr: string; status: number | null; ms: number }
 
@@ -31,40 +28,45 @@ function runFed(args: string[], feed: (w: NodeJS.WritableStream) => void): Promi
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.runIf(hasGuest('events'))('events', () => {
-  it('kqueue, kevent 560 and 363, poll, ppoll, select, pselect', () => {
-    const r = run([guest('events')]);
-    assertNoStackTrace(r.stderr);
-    expect(r.stdout).toBe(expected('events'));
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  });
-});
+// Both architectures run the same programs.
+for (const arch of ARCHES) {
+  const guest = (name: string) => guestFor(arch, name);
 
-describe.runIf(hasGuest('blockread'))('blocking reads', () => {
-  it('a read from an empty pipe waits for a writer that writes after 300 ms', async () => {
-    const r = await runFed([guest('blockread')], async (w) => {
-      await sleep(300);
-      w.write('hello\n');
-      await sleep(200);
-      w.write('wor');
-      await sleep(50);
-      w.write('ld\n');
-      w.end();
+  describe.runIf(hasGuest('events', arch))(`events (${arch})`, () => {
+    it('kqueue, kevent 560 and 363, poll, ppoll, select, pselect', () => {
+      const r = run([guest('events')]);
+      assertNoStackTrace(r.stderr);
+      expect(r.stdout).toBe(expectedStdout('events', arch));
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
     });
-    assertNoStackTrace(r.stderr);
-    expect(r.stdout).toBe('got: hello\ngot: world\neof\n');
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(r.ms).toBeGreaterThanOrEqual(500);
   });
 
-  it('with O_NONBLOCK an empty pipe gives EAGAIN (35)', async () => {
-    let stdin: NodeJS.WritableStream | undefined;
-    const r = await runFed([guest('blockread'), 'nonblock'], (w) => { stdin = w; });
-    stdin?.end();
-    assertNoStackTrace(r.stderr);
-    expect(r.stdout).toBe('nonblock read: -1 errno=35\n');
-    expect(r.status).toBe(0);
+  describe.runIf(hasGuest('blockread', arch))(`blocking reads (${arch})`, () => {
+    it('a read from an empty pipe waits for a writer that writes after 300 ms', async () => {
+      const r = await runFed([guest('blockread')], async (w) => {
+        await sleep(300);
+        w.write('hello\n');
+        await sleep(200);
+        w.write('wor');
+        await sleep(50);
+        w.write('ld\n');
+        w.end();
+      });
+      assertNoStackTrace(r.stderr);
+      expect(r.stdout).toBe('got: hello\ngot: world\neof\n');
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.ms).toBeGreaterThanOrEqual(500);
+    });
+
+    it('with O_NONBLOCK an empty pipe gives EAGAIN (35)', async () => {
+      let stdin: NodeJS.WritableStream | undefined;
+      const r = await runFed([guest('blockread'), 'nonblock'], (w) => { stdin = w; });
+      stdin?.end();
+      assertNoStackTrace(r.stderr);
+      expect(r.stdout).toBe('nonblock read: -1 errno=35\n');
+      expect(r.status).toBe(0);
+    });
   });
-});
+}

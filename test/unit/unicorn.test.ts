@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { UC_ARCH, UC_MODE, UC_PROT, UcErr, Unicorn, UnicornError, unicornVersion } from '../../src/cpu/unicorn.js';
 import { REG, INS_SYSCALL } from '../../src/cpu/amd64/regs.js';
 import { Amd64Cpu } from '../../src/cpu/amd64/index.js';
+import { storeFastPath } from '../../src/cpu/storepatch.js';
+import koffi from 'koffi';
 
 const CODE = 0x400000n;
 
@@ -72,6 +74,46 @@ describe('Unicorn binding', () => {
     uc.removeCache(CODE, CODE + 0x1000n);
     expect(uc.emuStart(CODE, CODE + 5n)).toBe(UcErr.OK);
     expect(uc.regRead(REG.RAX)).toBe(2n);
+    uc.close();
+  });
+});
+
+describe('Unicorn 2.0.x workarounds', () => {
+  it('the preemption flag stops a loop whose blocks were translated before it was set', () => {
+    // loop: inc rax; syscall; cmp rax, rbx; jne loop; nop  (rbx = 0: runs until stopped). The syscall
+    // hook sets the flag at the 1000th round, as the watchdog thread would: the next block must stop.
+    const uc = machine([0x48, 0xff, 0xc0, 0x0f, 0x05, 0x48, 0x39, 0xd8, 0x75, 0xf6, 0x90]);
+    const hook = uc.addPreemptHook();
+    uc.flushCache();
+    const flag = new BigUint64Array(koffi.view(hook.slot, 8));
+    uc.hookInsn(INS_SYSCALL, () => {
+      if (uc.regRead(REG.RAX) === 1000n) flag[0] = hook.stop;
+    });
+    // Unicorn's own timeout (2 s) only keeps a broken preemption from hanging the test.
+    expect(uc.emuStart(CODE, CODE + 10n, 2_000_000)).toBe(UcErr.OK);
+    flag[0] = hook.idle;
+    expect(uc.regRead(REG.RAX)).toBe(1000n);
+    uc.close();
+  });
+
+  it('stores: fast on read-write pages, code invalidation on read-write-execute pages, faults on read-only', () => {
+    if (unicornVersion()[1] === 0) expect(storeFastPath()).toBe(true); // Debian's 2.0.1 build
+    const RW = 0x600000n;
+    const RO = 0x700000n;
+    // mov [rdi], eax; mov byte [rip+patch], 2; patch: mov eax, 1; mov [rsi], eax
+    const code = [0x89, 0x07, 0xc6, 0x05, 0x00, 0x00, 0x00, 0x00, 0x02, 0xb8, 0x01, 0x00, 0x00, 0x00, 0x89, 0x06];
+    code[4] = 1; // disp32 = 1: the byte after the 7-byte store is the mov's immediate
+    const uc = machine(code);
+    uc.memMap(RW, 0x1000, UC_PROT.READ | UC_PROT.WRITE);
+    uc.memMap(RO, 0x1000, UC_PROT.READ);
+    uc.regWrite(REG.RAX, 7n);
+    uc.regWrite(REG.RDI, RW);
+    uc.regWrite(REG.RSI, RW + 8n);
+    expect(uc.emuStart(CODE, CODE + 16n)).toBe(UcErr.OK);
+    expect([...uc.memRead(RW, 12)]).toEqual([7, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]); // the patched mov ran
+    uc.regWrite(REG.RDI, RO);
+    expect(uc.emuStart(CODE, CODE + 16n)).toBe(UcErr.WRITE_PROT);
+    expect(uc.memRead(RO, 4)).toEqual(Buffer.alloc(4));
     uc.close();
   });
 });

@@ -7,7 +7,7 @@ import type { GuestMemory } from '../../mmap/api.js';
 import { REG, INS_SYSCALL } from './regs.js';
 import { amd64Sigcode } from './sigcode.js';
 
-const CF = 1n; // carry flag in RFLAGS
+const CF = 1; // carry flag in RFLAGS
 const PSL_USER = 0x202n; // IF | reserved bit 1 (sys/amd64/include/psl.h)
 
 // sys/x86/include/sysarch.h
@@ -70,17 +70,26 @@ export class Amd64Cpu implements Cpu {
     this.argBatch = this.uc.batch([REG.RAX, REG.RDI, REG.RSI, REG.RDX, REG.R10, REG.R8, REG.R9, REG.RSP, REG.EFLAGS]);
     this.okBatch = this.uc.batch([REG.RAX, REG.RDX, REG.EFLAGS]);
     this.errBatch = this.uc.batch([REG.RAX, REG.EFLAGS]);
+    this.argWords = new Uint32Array(this.argBatch.values.buffer);
+    this.okWords = new Uint32Array(this.okBatch.values.buffer);
+    this.errWords = new Uint32Array(this.errBatch.values.buffer);
   }
 
-  private flags = 0n;
+  /** RFLAGS at the syscall (its upper half is always zero), as a number: no BigInt on the fast path. */
+  private flags = 0;
+  /** 32-bit views (little-endian hosts) of the batches' values: words without allocating BigInts. */
+  private readonly argWords: Uint32Array;
+  private readonly okWords: Uint32Array;
+  private readonly errWords: Uint32Array;
 
   syscallArgs(): bigint {
     const v = this.argBatch.read();
     const out = this.out;
-    this.flags = v[8];
+    const w = this.argWords;
+    this.flags = w[16]; // v[8]: RFLAGS
     this.rv1 = v[3]; // cpu_fetch_syscall_args: td_retval[1] = frame->tf_rdx
-    const nr = v[0];
-    if (nr === SYS_syscall || nr === SYS___syscall) {
+    if (w[1] === 0 && (w[0] === 0 || w[0] === 198)) { // rax is SYS_syscall or SYS___syscall
+      const nr = v[0];
       // Indirect: the number is the first argument; the rest shift down and the last comes from the
       // stack above the return address (cpu_fetch_syscall_args).
       out[0] = nr === SYS___syscall ? v[1] : BigInt.asUintN(32, v[1]);
@@ -90,9 +99,8 @@ export class Amd64Cpu implements Cpu {
       out[7] = stack ? stack.readBigUInt64LE(8) : 0n;
       out[8] = stack ? stack.readBigUInt64LE(16) : 0n;
     } else {
-      out[0] = nr;
-      // amd64 syscalls take at most six register arguments.
-      out[1] = v[1]; out[2] = v[2]; out[3] = v[3]; out[4] = v[4]; out[5] = v[5]; out[6] = v[6];
+      // rax and at most six register arguments (amd64), copied as raw words.
+      out.set(v.subarray(0, 7));
       out[7] = 0n; out[8] = 0n;
     }
     return out[0];
@@ -102,19 +110,19 @@ export class Amd64Cpu implements Cpu {
     if (error) {
       const b = this.errBatch.values;
       b[0] = v0;
-      b[1] = this.flags | CF;
+      this.errWords[2] = (this.flags | CF) >>> 0; this.errWords[3] = 0; // b[1]: RFLAGS
       this.errBatch.write();
     } else {
       const b = this.okBatch.values;
       b[0] = BigInt.asUintN(64, v0);
       b[1] = BigInt.asUintN(64, v1);
-      b[2] = this.flags & ~CF;
+      this.okWords[4] = (this.flags & ~CF) >>> 0; this.okWords[5] = 0; // b[2]: RFLAGS
       this.okBatch.write();
     }
   }
 
   completeSyscall(v0: bigint, v1: bigint | undefined, error: boolean): void {
-    this.flags = this.uc.regRead(REG.EFLAGS);
+    this.flags = Number(this.uc.regRead(REG.EFLAGS) & 0xffffffffn);
     this.syscallReturn(v0, v1 ?? this.uc.regRead(REG.RDX), error);
   }
 
