@@ -43,7 +43,10 @@ const u64le = (v: bigint) => Array.from({ length: 8 }, (_, i) => Number((v >> Bi
  * void *user)`: returns at once while the 8-byte word at `flag` is zero, else tail-calls `stop(uc)`
  * (uc_emu_stop). Unicorn 2.0.x compiles a lone block hook into a direct call from every translated
  * block, so the check must read its flag at run time: swapping the hook's callback would only reach
- * blocks translated after the swap. Returns the stub's address and the flag word's.
+ * blocks translated after the swap. The stub also stores the block's address in the word after the
+ * flag: the CPU stops before that block's first instruction, and with a code hook installed
+ * (Cpu.enablePrecisePc) Unicorn 2.0.x leaves the pc of such a stop stale, so the run loop sets it.
+ * Returns the stub's address and the flag word's.
  */
 export function preemptStub(stop: bigint): { fn: bigint; flag: bigint } | undefined {
   if (!hostCodeSupported) return undefined;
@@ -55,7 +58,8 @@ export function preemptStub(stop: bigint): { fn: bigint; flag: bigint } | undefi
     0x48, 0x83, 0x38, 0x00, //               cmpq $0,(%rax)
     0x75, 0x01, //                           jne 1f
     0xc3, //                                 ret
-    0x48, 0xb8, ...u64le(stop), //        1: movabs $uc_emu_stop,%rax
+    0x48, 0x89, 0x70, 0x08, //            1: mov %rsi,8(%rax)   the block's address: where the CPU stops
+    0x48, 0xb8, ...u64le(stop), //           movabs $uc_emu_stop,%rax
     0xff, 0xe0, //                           jmp *%rax   (rdi is still uc)
   ]);
   new Uint8Array(koffi.view(page, code.length)).set(code);

@@ -189,15 +189,16 @@ export class Unicorn {
    * by the callback at run time: on x86-64 hosts the callback is a stub of ours (hostcode.ts). Elsewhere
    * a second block hook makes Unicorn call its generic helper, which reads the callback from the hook
    * record each time; the flag is then that record's callback slot (uc_errno idle, uc_emu_stop armed).
-   * Returns the flag's address and its armed and idle values.
+   * Returns the flag's address and its armed and idle values, and (stub only) where the block address
+   * of a stop is stored.
    */
-  addPreemptHook(): { slot: bigint; stop: bigint; idle: bigint } {
+  addPreemptHook(): { slot: bigint; stop: bigint; idle: bigint; stopPc?: bigint } {
     const [emuStop, ucErrno] = libFunctionAddresses(['uc_emu_stop', 'uc_errno']);
     const out = [0n];
     const stub = preemptStub(emuStop);
     if (stub) {
       this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.BLOCK, stub.fn, null, 1n, 0n), 'uc_hook_add');
-      return { slot: stub.flag, stop: 1n, idle: 0n };
+      return { slot: stub.flag, stop: 1n, idle: 0n, stopPc: stub.flag + 8n };
     }
     this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.BLOCK, ucErrno, null, 1n, 0n), 'uc_hook_add');
     const slot = BigInt(out[0]) + 40n;

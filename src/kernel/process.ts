@@ -53,6 +53,8 @@ export class Process {
   exit?: ExitStatus;
   /** Syscalls already reported as unimplemented (-d unimp reports each once). */
   readonly unimpReported = new Set<number>();
+  /** The guest catches a fault signal: the run loop switches on precise fault pcs (Cpu.enablePrecisePc). */
+  wantPrecisePc = false;
   /** A host-side error during a syscall the emulator did not expect; reported once each. */
   readonly internalErrors = new Set<string>();
 

@@ -74,10 +74,16 @@ export async function run(proc: Process): Promise<number> {
       fault = undefined;
       if (!watchdog && (sched.threads.size > 1 || Date.now() - started > WATCHDOG_AFTER_MS)) watchdog = new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
       watchdog?.arm(sliceMs(sched));
+      if (proc.wantPrecisePc) cpu.enablePrecisePc(() => proc.vm.invalidateCode());
       const t0 = traceSched ? performance.now() : 0;
       const pc0 = traceSched ? cpu.pc() : 0n;
       const err = cpu.uc.emuStart(cpu.pc(), 0n, 0, 0);
       const preempted = watchdog?.disarm() ?? false;
+      if (preempted) {
+        // Unicorn syncs the pc of a stop at a block start only without a code hook (precise pcs).
+        const at = watchdog!.stoppedAt();
+        if (at !== undefined && err === UcErr.OK && !proc.exit) cpu.setPc(at);
+      }
       if (traceSched) {
         const states = [...sched.threads.values()].map((x) => `${x.tid}:${x.state[0]}`).join(' ');
         proc.opts.warn(`[sched] ${t.tid} ${pc0.toString(16)}..${cpu.pc().toString(16)} ${(performance.now() - t0).toFixed(1)}ms` +

@@ -15,6 +15,8 @@ export class Watchdog {
   readonly ready: Promise<void>;
   private readonly callback: BigUint64Array;
   private readonly idle: bigint;
+  /** Where the preemption hook stores the address of the block it stopped before (x86-64 hosts). */
+  private readonly stopPc?: BigUint64Array;
 
   /** `dropCode` drops all translated code (default: a full flush; see AddressSpaceApi.invalidateCode). */
   constructor(uc: Unicorn, dropCode: () => void = () => uc.flushCache(), debug = false) {
@@ -23,6 +25,7 @@ export class Watchdog {
     dropCode();
     this.idle = hook.idle;
     this.callback = new BigUint64Array(koffi.view(hook.slot, 8));
+    if (hook.stopPc !== undefined) this.stopPc = new BigUint64Array(koffi.view(hook.stopPc, 8));
     // node:worker_threads only once a watchdog is needed (~3 ms of start-up saved for the rest, issue 5).
     const { Worker: WorkerClass } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     this.worker = new WorkerClass(new URL('./watchdog-worker.js', import.meta.url), {
@@ -33,6 +36,7 @@ export class Watchdog {
 
   /** A run starts that should end after about `ms` milliseconds. */
   arm(ms: number): void {
+    if (this.stopPc) this.stopPc[0] = 0n;
     this.f[F.DEADLINE] = Date.now() + Math.max(1, ms);
   }
 
@@ -45,6 +49,12 @@ export class Watchdog {
     const fired = this.callback[0] !== this.idle;
     this.callback[0] = this.idle;
     return fired;
+  }
+
+  /** After a preempted run: the pc to resume at (the block the hook stopped before), when known. */
+  stoppedAt(): bigint | undefined {
+    const pc = this.stopPc?.[0];
+    return pc ? pc : undefined;
   }
 
   /**

@@ -8,7 +8,7 @@
 import { Errno, E } from '../abi/errno.js';
 import {
   changeMask, decodeSigaction, decodeSigset, encodeSigaction, encodeSigset, pendingSet, setAction, setAltStack,
-  SignalError, SIGACTION_SIZE, STACK_T_SIZE, SigSet, encodeSiginfo, NSIG, SI, type SigInfo,
+  SignalError, SIGACTION_SIZE, STACK_T_SIZE, SigSet, encodeSiginfo, NSIG, SI, SIG, SIG_DFL, SIG_IGN, type SigInfo,
 } from '../kernel/signals.js';
 import { int, ptr } from './args.js';
 import { sys, JUST_RETURN, type SyscallCtx, type SyscallDef } from './types.js';
@@ -20,6 +20,9 @@ function rethrow(e: unknown): never {
   throw e;
 }
 
+/** Signals a CPU fault raises: a handler for one of them may look at the pc of the fault. */
+const FAULT_SIGNALS = new Set<number>([SIG.SIGSEGV, SIG.SIGBUS, SIG.SIGILL, SIG.SIGFPE, SIG.SIGTRAP]);
+
 export const signalSyscalls: SyscallDef[] = [
   sys(416, 'sigaction', 'signal ptr ptr', (c, a) => {
     const sig = int(a[0]);
@@ -28,6 +31,10 @@ export const signalSyscalls: SyscallDef[] = [
     const act = actp ? decodeSigaction(c.mem.read(actp, SIGACTION_SIZE)) : undefined;
     let old;
     try { old = setAction(c.proc.signals, sig, act); } catch (e) { rethrow(e); }
+    if (act && act.handler !== SIG_DFL && act.handler !== SIG_IGN && FAULT_SIGNALS.has(sig) && !c.proc.wantPrecisePc) {
+      c.proc.wantPrecisePc = true;
+      c.proc.sched.interruptCurrent(); // the run loop switches it on before this thread goes on
+    }
     if (oactp) c.mem.write(oactp, encodeSigaction(old));
     return 0;
   }),

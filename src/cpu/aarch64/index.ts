@@ -75,9 +75,6 @@ export class Aarch64Cpu implements Cpu {
   constructor() {
     this.uc = new Unicorn(UC_ARCH.ARM64, UC_MODE.ARM);
     this.uc.setCpuModel(CPU_MODEL.A72);
-    // Precise fault pcs (Go turns a nil dereference into a panic at the faulting instruction); costs
-    // about 15% on a tight loop.
-    this.uc.addPcSyncHook();
     this.argBatch = this.uc.batch([REG.X8, ...[0, 1, 2, 3, 4, 5, 6, 7].map(xreg), REG.NZCV]);
     this.okBatch = this.uc.batch([REG.X0, REG.X1, REG.NZCV]);
     this.errBatch = this.uc.batch([REG.X0, REG.NZCV]);
@@ -153,6 +150,14 @@ export class Aarch64Cpu implements Cpu {
   rewindSyscall(): void {
     // The pc is past the svc; point it back at it (ERESTART: tf_elr -= 4).
     this.setPc(this.pc() - 4n);
+  }
+
+  private pcSync = false;
+  enablePrecisePc(dropCode: () => void): void {
+    if (this.pcSync) return;
+    this.pcSync = true;
+    this.uc.addPcSyncHook();
+    dropCode(); // blocks translated without the hook do not store the pc
   }
 
   restartSyscall(): void {
