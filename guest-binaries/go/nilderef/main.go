@@ -4,6 +4,9 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
 )
 
 type point struct{ x, y int }
@@ -31,4 +34,26 @@ func main() {
 	// Twice: the handler must be usable again after the first recovery.
 	_, err = try(nil)
 	fmt.Println("again:", err != nil)
+	// The fault deep in calls that end translated blocks (a method, a wrapper, an atomic): the panic's
+	// traceback must start at the faulting instruction, or the runtime dies with "unknown caller pc".
+	for i := 0; i < 3; i++ {
+		fmt.Println("atomic:", deep(), "stack names the CAS:", strings.Contains(stack, "CompareAndSwap"))
+	}
+}
+
+var stack string
+
+//go:noinline
+func cas(p *atomic.Pointer[point]) bool { return p.CompareAndSwap(nil, &point{}) }
+
+func deep() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("recovered: %v", r)
+			stack = string(debug.Stack())
+		}
+	}()
+	var p *atomic.Pointer[point]
+	cas(p)
+	return nil
 }
