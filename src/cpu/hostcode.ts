@@ -66,3 +66,25 @@ export function preemptStub(stop: bigint): { fn: bigint; flag: bigint } | undefi
   sealCodePage(page);
   return { fn: BigInt(page), flag: BigInt(flagPage) };
 }
+
+/**
+ * A trampoline that records the stack pointer at its entry in a word, then jumps to `target` with the
+ * arguments untouched: the hook callback that wraps a koffi callback, so that the JS side can look at
+ * the native stack of the Unicorn helper that called it (see Unicorn.hookMemInvalid). Returns the
+ * trampoline's address and the word's.
+ */
+export function spRecorder(target: bigint): { fn: bigint; sp: bigint } | undefined {
+  if (!hostCodeSupported) return undefined;
+  const page = allocCodePage();
+  if (page === undefined) return undefined;
+  const data = hostMmap(0, hostPageSize(), HOST_PROT.READ | HOST_PROT.WRITE, HOST_MAP.PRIVATE | HOST_MAP.ANON, -1, 0);
+  const code = Uint8Array.from([
+    0x48, 0xb8, ...u64le(BigInt(data)), // movabs $word,%rax
+    0x48, 0x89, 0x20, //                 mov %rsp,(%rax)
+    0x48, 0xb8, ...u64le(target), //     movabs $target,%rax
+    0xff, 0xe0, //                       jmp *%rax
+  ]);
+  new Uint8Array(koffi.view(page, code.length)).set(code);
+  sealCodePage(page);
+  return { fn: BigInt(page), sp: BigInt(data) };
+}

@@ -4,7 +4,7 @@
 import koffi, { type TypeObject } from 'koffi';
 import { findLibUnicorn } from './libpath.js';
 import { applyStorePatch, storeFastPath } from './storepatch.js';
-import { preemptStub } from './hostcode.js';
+import { hostCodeSupported, preemptStub, spRecorder } from './hostcode.js';
 
 export const UC_ARCH = { ARM: 1, ARM64: 2, X86: 4 } as const;
 export const UC_MODE = { ARM: 0, MODE_32: 4, MODE_64: 8 } as const;
@@ -165,7 +165,7 @@ export class Unicorn {
   private readonly uc: unknown;
   private readonly u64 = new BigUint64Array(1);
   private readonly hooks: Hook[] = [];
-  constructor(arch: number, mode: number) {
+  constructor(private readonly arch: number, mode: number) {
     this.l = load();
     const out = [null];
     this.check(this.l.uc_open(arch, mode, out), 'uc_open');
@@ -320,15 +320,83 @@ export class Unicorn {
     return this.addHook(UC_HOOK.INTR, cb, 1n, 0n, []);
   }
 
-  /** Hook invalid memory accesses; the callback returns true if it fixed the access. */
+  /**
+   * Hook invalid memory accesses; the callback returns true if it fixed the access. A data access that
+   * faults leaves Unicorn 2.0.x's pc at the start of an earlier translated block (its fault path skips
+   * QEMU's cpu_restore_state; fixed upstream in 2.1.4). On x86-64 hosts the hook therefore goes through
+   * a trampoline that records the native stack pointer, and before `fn` runs the pc is restored the way
+   * QEMU does it: the nearest return address into translated code on the helper's stack names the
+   * faulting guest instruction (cpu_restore_state). `preciseFaultPc` says whether that is in place.
+   */
   hookMemInvalid(fn: (type: number, addr: bigint, size: number) => boolean): Hook {
+    const restore = this.faultPcRestorer();
     const cb: unknown = koffi.register(
-      (_uc: unknown, type: number, addr: bigint | number, size: number) => fn(type, BigInt(addr), size),
+      (_uc: unknown, type: number, addr: bigint | number, size: number) => {
+        if (restore && type !== UC_MEM.FETCH_UNMAPPED && type !== UC_MEM.FETCH_PROT) restore();
+        return fn(type, BigInt(addr), size);
+      },
       koffi.pointer(this.l.cbMem),
     );
-    return this.addHook(UC_HOOK_MEM_INVALID, cb, 1n, 0n, []);
+    const tramp = restore ? spRecorder(koffi.address(cb) as bigint) : undefined;
+    if (!tramp) {
+      this.preciseFaultPc = false;
+      return this.addHook(UC_HOOK_MEM_INVALID, cb, 1n, 0n, []);
+    }
+    this.spSlot = new BigUint64Array(koffi.view(tramp.sp, 8));
+    const out = [0n];
+    this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK_MEM_INVALID, tramp.fn, null, 1n, 0n), 'uc_hook_add');
+    const hook = { handle: Number(out[0]), callback: cb };
+    this.hooks.push(hook);
+    this.preciseFaultPc = true;
+    return hook;
   }
 
+  /** The suffix of libunicorn's per-target internal symbols. */
+  private archSuffix(): string {
+    return this.arch === UC_ARCH.ARM64 ? 'aarch64' : this.arch === UC_ARCH.ARM ? 'arm' : 'x86_64';
+  }
+
+  /** Memory faults report the faulting instruction's pc (see hookMemInvalid). */
+  preciseFaultPc = false;
+  private spSlot?: BigUint64Array;
+
+  /** The pc fix-up for hookMemInvalid, or undefined where it cannot be done (other hosts, other builds). */
+  private faultPcRestorer(): (() => void) | undefined {
+    if (!hostCodeSupported) return undefined;
+    let restoreFn: Fn;
+    let cpu: bigint;
+    try {
+      const [emuStop] = libFunctionAddresses(['uc_emu_stop']);
+      // uc->cpu: uc_emu_stop loads it for cpu_exit (`mov disp32(%rdi),%rdi; test %rdi,%rdi`).
+      const code = new Uint8Array(koffi.view(Number(emuStop), 64));
+      let off = -1;
+      for (let i = 0; i + 10 <= code.length; i++) {
+        if (code[i] === 0x48 && code[i + 1] === 0x8b && code[i + 2] === 0xbf && code[i + 7] === 0x48 && code[i + 8] === 0x85 && code[i + 9] === 0xff) {
+          off = code[i + 3] | (code[i + 4] << 8) | (code[i + 5] << 16) | (code[i + 6] << 24);
+          break;
+        }
+      }
+      if (off <= 0) return undefined;
+      cpu = new BigUint64Array(koffi.view(Number(this.handleAddress()) + off, 8))[0];
+      const arch = this.archSuffix();
+      const h = koffi.load(findLibUnicorn());
+      restoreFn = h.func(`bool cpu_restore_state_${arch}(uintptr_t cpu, uintptr_t host_pc, bool will_exit)`);
+    } catch {
+      return undefined;
+    }
+    if (!cpu) return undefined;
+    return () => {
+      const sp = this.spSlot?.[0];
+      if (!sp) return;
+      // The helper's frames lie between our trampoline and the translated code that called it: the
+      // first stack word cpu_restore_state accepts (a return address into the code buffer) is the one.
+      const words = new BigUint64Array(koffi.view(Number(sp), 8 * 512));
+      for (let i = 0; i < words.length; i++) {
+        const v = words[i];
+        if (v > 0x10000n && restoreFn(cpu, v, false)) return;
+      }
+    };
+  }
   /** Hook undecodable instructions; return true to continue, false to stop with UC_ERR_INSN_INVALID. */
   hookInsnInvalid(fn: () => boolean): Hook {
     const cb: unknown = koffi.register(() => fn(), koffi.pointer(this.l.cbBool));

@@ -154,7 +154,7 @@ export class Aarch64Cpu implements Cpu {
 
   private pcSync = false;
   enablePrecisePc(dropCode: () => void): void {
-    if (this.pcSync) return;
+    if (this.pcSync || this.uc.preciseFaultPc) return; // fault pcs already restored at no cost
     this.pcSync = true;
     this.uc.addPcSyncHook();
     dropCode(); // blocks translated without the hook do not store the pc
