@@ -102,7 +102,9 @@ function runArch(arch, data) {
         const m = measure(cmd, a);
         const s = samples[r.id];
         if (m.status !== 0 || !prog.out.test(m.out)) {
-          s.bad ??= `exit ${m.status}: ${(m.out + m.err).trim().split('\n').slice(-2).join(' | ').slice(0, 200)}`;
+          const lines = (m.out + m.err).trim().split('\n');
+          const why = lines.find((l) => /Error|bsdemu:|timed out/.test(l)) ?? lines.slice(-2).join(' | ');
+          s.bad ??= `exit ${m.status}: ${why.slice(0, 240)}`;
           continue;
         }
         s.wall.push(m.wall);

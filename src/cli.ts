@@ -1,14 +1,14 @@
 // bsdemu [options] <program> [args...]: option parsing stops at the program; its own arguments pass through.
 import { openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { cpuForMachine } from './cpu/select.js';
-import { INSTALL_HINT } from './cpu/libpath.js';
+import { INSTALL_HINT, projectRoot } from './cpu/libpath.js';
 import { LibUnicornMissing, UnicornError } from './cpu/unicorn.js';
 import { ExecError, loadElf } from './loader/elf.js';
 import { exec } from './loader/exec.js';
 import { kindOfHostFd, flagsOfHostFd } from './kernel/hostfd.js';
 import { run } from './kernel/run.js';
+import { applyInherited, dieLikeGuest, takeInherited } from './kernel/spawn.js';
 
 const DEBUG_ITEMS = ['page', 'unimp', 'stack', 'sched'];
 
@@ -22,7 +22,7 @@ function parseSize(v: string, invalid: (msg: string) => Error): number {
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
   return pkg.version as string;
 }
 
@@ -73,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const env = new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  // Guest state from a parent guest's execve (src/kernel/spawn.ts), not part of this guest's environment.
+  const inherited = takeInherited(env);
   for (const u of opts.unset) env.delete(u);
   for (const kv of opts.env) {
     const i = kv.indexOf('=');
@@ -103,7 +105,10 @@ export async function main(argv: string[]): Promise<number> {
       options: { sysroot: opts.sysroot, strace, debug, stackSize: opts.stackSize ?? cpu.info.defaultStackSize, warn },
     });
     proc.inheritStdio(kindOfHostFd, flagsOfHostFd);
+    if (inherited) applyInherited(proc, inherited);
     const code = await run(proc);
+    // A child of a guest dies of its guest's signal, quietly, as a FreeBSD process would.
+    if (inherited && proc.exit?.signal !== undefined) dieLikeGuest(proc.exit.signal);
     const why = proc.describeExit();
     if (why) warn(why);
     return code;

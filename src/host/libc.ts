@@ -53,6 +53,13 @@ export interface Libc {
   cfsetospeed(t: number, s: number): number;
   fchdir(fd: number): number;
   getcwd(buf: number, n: number): number;
+  // fs2.ts / sysmisc.ts
+  mknodat(dfd: number, path: Path, mode: number, dev: bigint): number;
+  posix_fallocate(fd: number, off: bigint, len: bigint): number;
+  copy_file_range(infd: number, inoff: number, outfd: number, outoff: number, len: number, flags: number): number | bigint;
+  sync(): void;
+  memfd_create(name: string, flags: number): number;
+  eventfd(initval: number, flags: number): number;
 }
 
 let libc: Libc | undefined;
@@ -107,6 +114,12 @@ export function hostLibc(): Libc {
     cfsetospeed: f('int cfsetospeed(uintptr_t t, uint32_t s)'),
     fchdir: f('int fchdir(int fd)'),
     getcwd: f('uintptr_t getcwd(uintptr_t buf, size_t n)'),
+    mknodat: f('int mknodat(int dfd, const char *path, uint32_t mode, uint64_t dev)'),
+    posix_fallocate: f('int posix_fallocate64(int fd, int64_t off, int64_t len)'),
+    copy_file_range: f('int64_t copy_file_range(int infd, uintptr_t inoff, int outfd, uintptr_t outoff, size_t len, uint32_t flags)'),
+    sync: f('void sync(void)'),
+    memfd_create: f('int memfd_create(const char *name, uint32_t flags)'),
+    eventfd: f('int eventfd(uint32_t initval, int flags)'),
   };
   return libc;
 }

@@ -3,6 +3,7 @@
 // children never inherit them by accident, and the guest's FD_CLOEXEC is kept here.
 import { closeSync } from 'node:fs';
 import { Errno, E } from '../abi/errno.js';
+import { detachHostFd } from './spawn.js';
 
 export type FileKind = 'file' | 'dir' | 'pipe' | 'tty' | 'socket' | 'kqueue' | 'other';
 
@@ -19,6 +20,11 @@ export interface OpenFile {
   dir?: unknown;
   /** Whether the emulator must not close the host fd (the process's own stdio). */
   keepOpen?: boolean;
+  /** Sockets: SO_NOSIGPIPE is set (EPIPE without SIGPIPE). */
+  nosigpipe?: boolean;
+  /** Sockets: SO_RCVTIMEO / SO_SNDTIMEO in ns (0 or absent: wait forever). */
+  rcvtimeo?: bigint;
+  sndtimeo?: bigint;
 }
 
 export interface FdEntry {
@@ -74,6 +80,25 @@ export class FdTable {
     release(e.file);
   }
 
+  /**
+   * A vfork-style child (src/kernel/spawn.ts): the table becomes a copy sharing every open file (one more
+   * reference each); returns the parent's, which `restore` puts back, dropping the child's references.
+   */
+  forkCopy(): (FdEntry | undefined)[] {
+    const saved = this.slots.slice();
+    for (let i = 0; i < this.slots.length; i++) {
+      const e = this.slots[i];
+      this.slots[i] = e ? { file: share(e.file), cloexec: e.cloexec } : undefined;
+    }
+    return saved;
+  }
+
+  restore(saved: (FdEntry | undefined)[]): void {
+    for (const e of this.slots) if (e) release(e.file);
+    this.slots.length = 0;
+    this.slots.push(...saved);
+  }
+
   /** Every open descriptor number, ascending. */
   list(): number[] {
     const out: number[] = [];
@@ -84,7 +109,13 @@ export class FdTable {
 
 /** Drops one reference to an open file, closing the host descriptor with the last one. */
 export function release(file: OpenFile): void {
-  if (--file.refs > 0 || file.keepOpen) return;
+  if (--file.refs > 0) return;
+  if (file.keepOpen) {
+    // The emulator's own stdio stays a valid host descriptor, but no longer holds the guest's pipe or
+    // file: a reader must see EOF once the guest closed its end (spawn.ts).
+    detachHostFd(file.hostFd);
+    return;
+  }
   try { closeSync(file.hostFd); } catch { /* already gone: nothing to report to the guest */ }
 }
 

@@ -30,10 +30,21 @@ export class Process {
   /** Thread ids start above PID_MAX (sys/sys/proc.h: PID_MAX 99999, NO_PID 100000). */
   readonly mainTid = 100001;
   readonly ppid = process.ppid;
-  readonly uid = process.getuid?.() ?? 0;
-  readonly euid = process.geteuid?.() ?? 0;
-  readonly gid = process.getgid?.() ?? 0;
-  readonly egid = process.getegid?.() ?? 0;
+  /**
+   * Credentials (struct ucred: real, effective, saved ids, supplementary groups, login name). They start as
+   * the host's and are then emulated (src/syscalls/cred.ts): set*id changes them here only, never the
+   * host's, so file access stays the host user's.
+   */
+  uid = process.getuid?.() ?? 0;
+  euid = process.geteuid?.() ?? 0;
+  suid = this.euid;
+  gid = process.getgid?.() ?? 0;
+  egid = process.getegid?.() ?? 0;
+  sgid = this.egid;
+  /** Supplementary groups set by setgroups (undefined: the host's). */
+  groups?: number[];
+  /** setlogin(2) name (undefined: the host login name). */
+  login?: string;
   readonly ncpus = Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
   readonly fds = new FdTable();
   readonly signals = new SignalState();

@@ -156,7 +156,10 @@ export class Scheduler {
     const n = now();
     for (const t of this.rr) {
       if (t.state !== 'blocked' || !t.wait) continue;
-      if (t.wait.ready?.()) this.finish(t, 'woken');
+      if (t.wait.ready?.()) {
+        // A readiness check may itself have ended this wait (a host child reaped, a signal posted).
+        if (t.state === 'blocked' && t.wait) this.finish(t, 'woken');
+      }
       else if (t.wait.deadline !== undefined && t.wait.deadline <= n) this.finish(t, 'timeout');
     }
   }
@@ -167,8 +170,12 @@ export class Scheduler {
     return n;
   }
 
+  /** A vfork-style fork child runs alone on this thread until it execs or exits (src/kernel/spawn.ts). */
+  pinned?: Thread;
+
   /** Round robin: the first runnable thread after the current one. */
   pickNext(): Thread | undefined {
+    if (this.pinned) return this.pinned.state === 'runnable' ? this.pinned : undefined;
     const i = this.rr.indexOf(this.current);
     for (let k = 1; k <= this.rr.length; k++) {
       const t = this.rr[(i + k) % this.rr.length];

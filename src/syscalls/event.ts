@@ -35,11 +35,16 @@ const NS = 1_000_000_000n;
 // ---------------------------------------------------------------------------------------------------
 // I/O generations: bumped by the read/write paths so EV_CLEAR knotes re-arm after the guest did I/O.
 
+// One generation per direction: a write (or its EAGAIN) must not re-arm an EV_CLEAR read knote, whose
+// EV_EOF would wake Go's writers again and again (Go's netpoller treats a read EV_EOF as writable too).
 const ioGen = new WeakMap<OpenFile, number>();
-/** The guest transferred data on (or got EAGAIN from) this open file. */
-export function noteIo(f: OpenFile): void {
-  ioGen.set(f, (ioGen.get(f) ?? 0) + 1);
+const ioGenW = new WeakMap<OpenFile, number>();
+/** The guest transferred data on (or got EAGAIN from) this open file: reading, writing, or unknown (both). */
+export function noteIo(f: OpenFile, write?: boolean): void {
+  if (write !== true) ioGen.set(f, (ioGen.get(f) ?? 0) + 1);
+  if (write !== false) ioGenW.set(f, (ioGenW.get(f) ?? 0) + 1);
 }
+const genOf = (kn: Knote): number => ((kn.filter === EVFILT.WRITE ? ioGenW : ioGen).get(kn.file!) ?? 0);
 
 /** Host poll events that mean "a blocked read/write can proceed" (data, EOF, error). */
 export function ioReady(f: OpenFile, write: boolean): boolean {
@@ -229,7 +234,7 @@ function evaluate(kn: Knote): Fired | null {
       const st = fdFilter(kn, kn.file!);
       if (!(kn.flags & EV.CLEAR)) return st;
       if (!st) { kn.cleared = false; return null; }
-      if (kn.cleared && (ioGen.get(kn.file!) ?? 0) === kn.gen && st.data === kn.lastData && st.eof === kn.lastEof) return null;
+      if (kn.cleared && genOf(kn) === kn.gen && st.data === kn.lastData && st.eof === kn.lastEof) return null;
       return st;
     }
     case EVFILT.TIMER: {
@@ -280,7 +285,7 @@ function scan(kq: Kqueue, max: number, consume: boolean): Kevent[] {
     if (kn.flags & EV.CLEAR) {
       kn.count = 0n;
       if (kn.filter === EVFILT.USER) kn.triggered = false;
-      if (kn.file) { kn.cleared = true; kn.gen = ioGen.get(kn.file) ?? 0; kn.lastData = fired.data; kn.lastEof = fired.eof; }
+      if (kn.file) { kn.cleared = true; kn.gen = genOf(kn); kn.lastData = fired.data; kn.lastEof = fired.eof; }
     }
     if (kn.flags & EV.DISPATCH) kn.disabled = true;
     kq.knotes.delete(key);

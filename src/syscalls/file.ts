@@ -18,6 +18,7 @@ import { signalSelf } from './proc.js';
 import { ioReady, noteIo } from './event.js';
 import { HOST_POLL, hostFionread, hostPipeSize } from '../host/poll.js';
 import { JUST_RETURN, sys, type SyscallCtx, type SyscallDef } from './types.js';
+import { now } from '../kernel/threads.js';
 
 /** sys/sys/uio.h / sys/sys/syslimits.h */
 const IOV_MAX = 1024;
@@ -77,9 +78,10 @@ function wroteFile(c: SyscallCtx, f: OpenFile, n: number, pos?: bigint): number 
   return n;
 }
 
-function failWrite(c: SyscallCtx, e: unknown): never {
-  // FreeBSD's dofilewrite: EPIPE also raises SIGPIPE (the host ignores it in Node, so we deliver it).
-  if (e instanceof Errno && e.errno === E.EPIPE) signalSelf(c.proc, SIG.SIGPIPE, c.proc.sched.current, SI.KERNEL);
+function failWrite(c: SyscallCtx, e: unknown, f?: OpenFile): never {
+  // FreeBSD's dofilewrite: EPIPE also raises SIGPIPE (the host ignores it in Node, so we deliver it),
+  // except on a socket with SO_NOSIGPIPE.
+  if (e instanceof Errno && e.errno === E.EPIPE && !f?.nosigpipe) signalSelf(c.proc, SIG.SIGPIPE, c.proc.sched.current, SI.KERNEL);
   throw e;
 }
 
@@ -233,41 +235,61 @@ function waitingIo(c: SyscallCtx, f: OpenFile, write: boolean, empty: boolean, o
   if (f.kind === 'kqueue') throw new Errno(E.EOPNOTSUPP); // kqueueops: fo_read/fo_write = invfo_rdwr
   if (!mayWait(f) || empty) return write ? failing(c, op) : op();
   const nonblock = (f.flags & O.NONBLOCK) !== 0;
+  // A blocking socket write larger than the free buffer space would stall the host call and every guest
+  // thread with it (the reader may be one of them): with other threads alive, the host call runs
+  // non-blocking, so the guest gets what fitted (a short write, as after a signal) or waits for room.
+  if (write && f.kind === 'socket' && !nonblock && c.proc.sched.live > 1) op = hostNonblocking(f, op);
   if (ioReady(f, write)) {
     try {
       const n = op();
-      noteIo(f);
+      noteIo(f, write);
       return n;
     } catch (e) {
       // The host descriptor may be non-blocking (shared with another process): wait like FreeBSD would.
       if (!(e instanceof Errno && e.errno === E.EAGAIN) || nonblock) {
-        if (write) failWrite(c, e);
+        if (write) failWrite(c, e, f);
         throw e;
       }
     }
   }
-  noteIo(f);
+  noteIo(f, write);
   if (nonblock) throw new Errno(E.EAGAIN);
   const sched = c.proc.sched;
   const t = sched.current;
+  const timeo = write ? f.sndtimeo : f.rcvtimeo; // sockets: SO_SNDTIMEO/SO_RCVTIMEO (sbwait: EWOULDBLOCK)
   sched.block({
     ready: () => ioReady(f, write),
     hostFds: [{ fd: f.hostFd, events: write ? HOST_POLL.OUT : HOST_POLL.IN }],
+    deadline: timeo ? now() + timeo : undefined,
     restartable: true,
     complete: (why) => {
       if (why === 'interrupted') return { value: BigInt(E.EINTR), errno: E.EINTR };
+      if (why === 'timeout') return { value: BigInt(E.EAGAIN), errno: E.EAGAIN };
       try {
         const n = op();
-        noteIo(f);
+        noteIo(f, write);
         return { value: BigInt(n) };
       } catch (e) {
         const errno = e instanceof Errno ? e.errno : E.EIO;
-        if (write && errno === E.EPIPE) signalSelf(c.proc, SIG.SIGPIPE, t);
+        if (write && errno === E.EPIPE && !f.nosigpipe) signalSelf(c.proc, SIG.SIGPIPE, t);
         return { value: BigInt(errno), errno };
       }
     },
   });
   return JUST_RETURN;
+}
+
+function hostNonblocking(f: OpenFile, op: () => number): () => number {
+  return () => {
+    const L = hostLibc();
+    const fl = check(L.fcntl(f.hostFd, HOST_F.GETFL, 0), 'fcntl');
+    check(L.fcntl(f.hostFd, HOST_F.SETFL, fl | HOST_O.NONBLOCK), 'fcntl');
+    try {
+      return op();
+    } finally {
+      L.fcntl(f.hostFd, HOST_F.SETFL, fl);
+    }
+  };
 }
 
 function failing(c: SyscallCtx, op: () => number): number {

@@ -8,14 +8,15 @@ import { resolve as resolvePath } from 'node:path';
 import { Errno, E, nodeErrno } from '../abi/errno.js';
 import {
   AT, atFlagsToHost, checkAtFlags, HOST_AT, HOST_O, HOST_UTIME_NOW, HOST_UTIME_OMIT, LOCK_EX, LOCK_NB, LOCK_SH, O,
-  openFlagsToHost, R_OK, UTIME_NOW, UTIME_OMIT, W_OK, X_OK,
+  openFlagsToHost, R_OK, UTIME_NOW, UTIME_OMIT, W_OK, X_OK, HOST_F, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG,
 } from '../abi/fcntl.js';
 import { encodeDirent, encodeStat, encodeStatfs, STATFS_SIZE } from '../abi/stat.js';
-import { addrOf, check, checkN, cpath, hostLibc } from '../host/libc.js';
+import { addrOf, check, checkN, cpath, hostLibc, lastErrno } from '../host/libc.js';
+import { pollNow } from '../host/poll.js';
 import { decodeHostDirents, hostFstat, hostFstatfs, hostGetdents, hostStatAt } from '../host/stat.js';
 import { int, ptr, size } from './args.js';
 import { installHost, kindOfMode } from './file.js';
-import { sys, type SyscallCtx, type SyscallDef } from './types.js';
+import { JUST_RETURN, sys, type SyscallCtx, type SyscallDef } from './types.js';
 
 /** sys/sys/syslimits.h PATH_MAX (copyinstr's limit, NUL included). */
 const MAXPATHLEN = 1024;
@@ -52,7 +53,7 @@ function hostPathOf(c: SyscallCtx, dirfd: number, p: Buffer): string {
 
 /** Keeps the host umask equal to the guest's, so creating calls get exactly the host kernel's semantics. */
 let hostUmask = -1;
-function syncUmask(c: SyscallCtx): void {
+export function syncUmask(c: SyscallCtx): void {
   if (c.proc.umask !== hostUmask) {
     process.umask(c.proc.umask);
     hostUmask = c.proc.umask;
@@ -60,7 +61,7 @@ function syncUmask(c: SyscallCtx): void {
 }
 
 /** open/openat (sys/kern/vfs_syscalls.c kern_openat). */
-function doOpen(c: SyscallCtx, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+function doOpen(c: SyscallCtx, dirfd: number, pathAddr: number, flags: number, mode: number): number | typeof JUST_RETURN {
   const L = hostLibc();
   let p = guestPath(c, pathAddr);
   let hdir: number;
@@ -73,13 +74,77 @@ function doOpen(c: SyscallCtx, dirfd: number, pathAddr: number, flags: number, m
   } else {
     hdir = hostDirFd(c, dirfd, p);
   }
-  const hflags = openFlagsToHost(flags);
+  let hflags = openFlagsToHost(flags);
   if (flags & O.CREAT) syncUmask(c);
+  // An open that may wait (a FIFO until its other end opens) must not stall the other guest threads:
+  // the host open is non-blocking, and a wait parks only this thread (see fifoOpen).
+  const mayWait = !(flags & O.NONBLOCK) && (flags & O.ACCMODE) !== O.RDWR;
+  if (mayWait) hflags |= HOST_O.NONBLOCK;
   // kern_openat: cmode = (mode & ~cmask) & ALLPERMS & ~S_ISTXT
-  const hfd = check(L.openat(hdir, p, hflags, mode & 0o6777), 'openat');
+  const hmode = mode & 0o6777;
+  let hfd = L.openat(hdir, p, hflags, hmode) as number;
+  if (hfd < 0 && mayWait && lastErrno() === HOST_ENXIO && (flags & O.ACCMODE) === O.WRONLY) {
+    // A FIFO with no reader: FreeBSD's writer sleeps in the open until one comes.
+    return fifoWait(c, () => L.openat(hdir, p, hflags, hmode) as number, (fd) => finishOpen(c, fd, flags, dirfd, p, mayWait));
+  }
+  hfd = check(hfd, 'openat');
+  const st = hostFstatSafe(hfd);
+  if (mayWait && st !== undefined && (st.mode & S_IFMT) === S_IFIFO && (flags & O.ACCMODE) === O.RDONLY) {
+    // A FIFO reader waits for a writer: here, until the FIFO has data or a writer came and went.
+    return fifoWait(c, () => (fifoHasWriterSign(hfd) ? hfd : -1), (fd) => finishOpen(c, fd, flags, dirfd, p, mayWait),
+      () => L.close(hfd));
+  }
+  return finishOpen(c, hfd, flags, dirfd, p, mayWait);
+}
+
+const HOST_ENXIO = 6;
+
+function hostFstatSafe(hfd: number): ReturnType<typeof hostFstat> | undefined {
+  try { return hostFstat(hfd); } catch { return undefined; }
+}
+
+/** poll(2) on a FIFO's read end: data (POLLIN), or POLLHUP (a writer opened and closed since our open). */
+function fifoHasWriterSign(hfd: number): boolean {
+  return pollNow(hfd, 1 /* POLLIN */) !== 0;
+}
+
+/**
+ * Parks the opening thread until `attempt` gives a descriptor, then completes the open with `finish`.
+ * Signals interrupt the wait (EINTR, or a restart under SA_RESTART), as FreeBSD's fifo_open sleep does.
+ */
+function fifoWait(c: SyscallCtx, attempt: () => number, finish: (hfd: number) => number, abandon?: () => void): typeof JUST_RETURN {
+  let got = -1;
+  c.proc.sched.block({
+    ready: () => (got = attempt()) >= 0,
+    restartable: true,
+    complete: (why) => {
+      if (why !== 'woken') {
+        abandon?.();
+        return { value: BigInt(E.EINTR), errno: E.EINTR };
+      }
+      try {
+        return { value: BigInt(finish(got)) };
+      } catch (e) {
+        if (e instanceof Errno) return { value: BigInt(e.errno), errno: e.errno };
+        throw e;
+      }
+    },
+  });
+  return JUST_RETURN;
+}
+
+/** The rest of an open once the host descriptor exists: locks, the descriptor table. */
+function finishOpen(c: SyscallCtx, hfd: number, flags: number, dirfd: number, p: Buffer, addedNonblock: boolean): number {
+  const L = hostLibc();
   try {
     const st = hostFstat(hfd);
     const kind = kindOfMode(st.mode, hfd);
+    // Drop the O_NONBLOCK added for the open itself where it changes I/O (not on regular files).
+    const t = st.mode & S_IFMT;
+    if (addedNonblock && t !== S_IFREG && t !== S_IFDIR) {
+      const fl = L.fcntl(hfd, HOST_F.GETFL, 0);
+      if (fl >= 0) L.fcntl(hfd, HOST_F.SETFL, fl & ~HOST_O.NONBLOCK);
+    }
     if (flags & (O.SHLOCK | O.EXLOCK)) {
       // O_SHLOCK/O_EXLOCK take a flock(2) lock at open time (blocking unless O_NONBLOCK).
       const op = (flags & O.EXLOCK ? LOCK_EX : LOCK_SH) | (flags & O.NONBLOCK ? LOCK_NB : 0);
@@ -184,7 +249,7 @@ function doChown(c: SyscallCtx, dirfd: number, pathAddr: number, uid: number, gi
   return 0;
 }
 
-function doAccess(c: SyscallCtx, dirfd: number, pathAddr: number, mode: number, flags: number): number {
+export function doAccess(c: SyscallCtx, dirfd: number, pathAddr: number, mode: number, flags: number): number {
   checkAtFlags(flags, AT.EACCESS | AT.SYMLINK_NOFOLLOW | AT.RESOLVE_BENEATH | AT.EMPTY_PATH);
   if (mode & ~(R_OK | W_OK | X_OK)) throw new Errno(E.EINVAL);
   const p = guestPath(c, pathAddr);

@@ -76,7 +76,7 @@ export const miscSyscalls: SyscallDef[] = [
     // sys_getlogin: namelen capped at MAXLOGNAME; the name with its NUL must fit, else ERANGE.
     let namelen = Number(a[1] & 0xffffffffn);
     if (namelen > MAXLOGNAME) namelen = MAXLOGNAME;
-    const name = Buffer.concat([Buffer.from(hostLogin().slice(0, MAXLOGNAME - 1)), Buffer.alloc(1)]);
+    const name = Buffer.concat([Buffer.from((c.proc.login ?? hostLogin()).slice(0, MAXLOGNAME - 1)), Buffer.alloc(1)]);
     if (name.length > namelen) throw new Errno(E.ERANGE);
     c.mem.write(ptr(a[0]), name);
     return 0;

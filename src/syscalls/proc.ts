@@ -6,6 +6,13 @@ import { postSignal } from '../kernel/sigdeliver.js';
 import type { Process } from '../kernel/process.js';
 import type { Thread } from '../kernel/threads.js';
 import { int, ptr } from './args.js';
+import {
+  currentPid, currentPpid, execve, forkBegin, forkChildExit, forkChildSetpgid, forkChildSetsid, inForkChild, isZombie,
+  spawnLib, wait, waitIdMatch, waitPidMatch, WEXITED, WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT, WTRAPPED,
+} from '../kernel/spawn.js';
+import { hostErrno } from '../abi/errno.js';
+import koffi from 'koffi';
+import { MAXFILESPERPROC } from './sysctl.js';
 import { sys, JUST_RETURN, type SyscallDef } from './types.js';
 
 // sys/sys/resource.h
@@ -14,6 +21,14 @@ export const RLIMIT = { CPU: 0, FSIZE: 1, DATA: 2, STACK: 3, CORE: 4, RSS: 5, ME
 const RLIM_NLIMITS = 16;
 export const RLIM_INFINITY = 0x7fffffffffffffffn;
 
+/** The host's hard RLIMIT_NOFILE (Linux RLIMIT_NOFILE 7), at most kern.maxfilesperproc. */
+function hostNofileMax(): number {
+  const b = Buffer.alloc(16);
+  if (spawnLib().getrlimit(process.platform === 'darwin' ? 8 : 7, b) !== 0) return 0;
+  const max = b.readBigUInt64LE(8);
+  return Number(max > BigInt(MAXFILESPERPROC) ? BigInt(MAXFILESPERPROC) : max);
+}
+
 /** Limits a fresh FreeBSD/amd64 login gets (login.conf defaults under GENERIC). */
 export function initialRlimits(proc: Process): void {
   const inf: [bigint, bigint] = [RLIM_INFINITY, RLIM_INFINITY];
@@ -21,7 +36,9 @@ export function initialRlimits(proc: Process): void {
   proc.rlimits.set(RLIMIT.DATA, [BigInt(proc.cpu.info.maxDataSize), BigInt(proc.cpu.info.maxDataSize)]);
   proc.rlimits.set(RLIMIT.STACK, [BigInt(proc.stackSize), BigInt(proc.cpu.info.maxStackSize)]);
   proc.rlimits.set(RLIMIT.CORE, [0n, RLIM_INFINITY]);
-  proc.rlimits.set(RLIMIT.NOFILE, [BigInt(proc.fds.limit), BigInt(proc.fds.limit)]);
+  // The soft limit is our table's; the hard one what the host allows (capped at kern.maxfilesperproc), so
+  // a program can raise it as Go's runtime does at start-up.
+  proc.rlimits.set(RLIMIT.NOFILE, [BigInt(proc.fds.limit), BigInt(Math.max(proc.fds.limit, hostNofileMax()))]);
   proc.rlimits.set(RLIMIT.NPROC, [BigInt(6000), BigInt(6000)]);
   proc.rlimits.set(RLIMIT.PIPEBUF, [BigInt(64 * 1024), BigInt(64 * 1024)]);
 }
@@ -48,17 +65,74 @@ function timeval(buf: Buffer, off: number, micros: number): void {
 
 export const procSyscalls: SyscallDef[] = [
   sys(1, 'exit', 'int', (c, a) => {
-    c.proc.exitWith(int(a[0]));
+    if (!forkChildExit(c.proc, int(a[0]))) c.proc.exitWith(int(a[0]));
     return JUST_RETURN;
   }, 'none'),
-  sys(20, 'getpid', '', (c) => c.proc.pid),
-  sys(39, 'getppid', '', (c) => c.proc.ppid),
+  // fork, vfork, rfork(RFPROC): a vfork-style child on the parent's memory until execve or _exit
+  // (src/kernel/spawn.ts); rv1 is 1 in the child, 0 in the parent (amd64/arm64 cpu_fork).
+  sys(2, 'fork', '', (c) => { const r = forkBegin(c.proc); c.rv1 = 1n; return r; }),
+  sys(66, 'vfork', '', (c) => { const r = forkBegin(c.proc); c.rv1 = 1n; return r; }),
+  sys(251, 'rfork', 'hex', (c, a) => {
+    // sys/sys/unistd.h: RFFDG 0x4, RFPROC 0x10, RFMEM 0x20, RFNOWAIT 0x40, RFCFDG 0x1000, RFTHREAD 0x2000,
+    // RFSIGSHARE 0x4000, RFLINUXTHPN 0x10000, RFTSIGZMB 0x80000, RFSPAWN 0x80000000.
+    const flags = Number(a[0] & 0xffffffffn);
+    if (flags & 0x80000000) { const r = forkBegin(c.proc); c.rv1 = 1n; return r; }
+    if (flags & (0x2000 | 0x4000 | 0x10000)) throw new Errno(E.EINVAL);
+    if (!(flags & 0x10)) return 0; // no new process: descriptor-table sharing changes, nothing to do here
+    const r = forkBegin(c.proc);
+    if (flags & 0x1000) for (const fd of c.proc.fds.list()) c.proc.fds.close(fd);
+    c.rv1 = 1n;
+    return r;
+  }),
+  sys(59, 'execve', 'path ptr ptr', (c, a) => {
+    execve(c.proc, ptr(a[0]), ptr(a[1]), ptr(a[2]));
+    return JUST_RETURN;
+  }),
+  sys(7, 'wait4', 'int ptr hex ptr', (c, a) => {
+    const options = int(a[2]);
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WTRAPPED | WEXITED | 0x80000000)) throw new Errno(E.EINVAL);
+    const r = wait(c.proc, waitPidMatch(int(a[0])), options | WEXITED, { statusAddr: ptr(a[1]), rusageAddr: ptr(a[3]), wrusage: false, infoAddr: 0 });
+    return r === undefined ? JUST_RETURN : r;
+  }),
+  sys(532, 'wait6', 'int long ptr hex ptr ptr', (c, a) => {
+    const options = int(a[3]);
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WTRAPPED | WEXITED | 0x80000000)) throw new Errno(E.EINVAL);
+    if (!(options & (WEXITED | WUNTRACED | WCONTINUED | WTRAPPED))) throw new Errno(E.EINVAL);
+    const r = wait(c.proc, waitIdMatch(int(a[0]), Number(BigInt.asIntN(64, a[1]))), options,
+      { statusAddr: ptr(a[2]), rusageAddr: ptr(a[4]), wrusage: true, infoAddr: ptr(a[5]) });
+    return r === undefined ? JUST_RETURN : r;
+  }),
+  sys(147, 'setsid', '', (c) => {
+    const pid = forkChildSetsid(c.proc);
+    if (pid !== undefined) return pid;
+    const r = spawnLib().setsid();
+    if (r < 0) throw new Errno(hostErrno(koffi.errno()));
+    return r;
+  }),
+  sys(82, 'setpgid', 'int int', (c, a) => {
+    const pid = int(a[0]), pgid = int(a[1]);
+    if (pgid < 0) throw new Errno(E.EINVAL);
+    if (forkChildSetpgid(c.proc, pid, pgid)) return 0;
+    if (spawnLib().setpgid(pid === c.proc.pid ? 0 : pid, pgid === c.proc.pid ? 0 : pgid) < 0) throw new Errno(hostErrno(koffi.errno()));
+    return 0;
+  }),
+  sys(207, 'getpgid', 'int', (c, a) => {
+    const r = spawnLib().getpgid(int(a[0]));
+    if (r < 0) throw new Errno(hostErrno(koffi.errno()));
+    return r;
+  }),
+  sys(20, 'getpid', '', (c) => currentPid(c.proc)),
+  sys(39, 'getppid', '', (c) => currentPpid(c.proc)),
   sys(24, 'getuid', '', (c) => c.proc.uid),
   sys(25, 'geteuid', '', (c) => c.proc.euid),
   sys(47, 'getgid', '', (c) => c.proc.gid),
   sys(43, 'getegid', '', (c) => c.proc.egid),
-  sys(81, 'getpgrp', '', () => process.pid),
-  sys(310, 'getsid', 'int', () => process.pid),
+  sys(81, 'getpgrp', '', () => spawnLib().getpgid(0)),
+  sys(310, 'getsid', 'int', (c, a) => {
+    const r = spawnLib().getsid(int(a[0]));
+    if (r < 0) throw new Errno(hostErrno(koffi.errno()));
+    return r;
+  }),
   sys(253, 'issetugid', '', () => 0),
   sys(79, 'getgroups', 'int ptr', (c, a) => {
     // The host's supplementary groups, with the effective gid first like FreeBSD's cr_groups[0].
@@ -119,9 +193,10 @@ export const procSyscalls: SyscallDef[] = [
     const pid = int(a[0]), sig = int(a[1]);
     if (sig < 0 || sig > NSIG) throw new Errno(E.EINVAL);
     if (pid === c.proc.pid || pid === 0 || pid === -1) {
-      if (sig !== 0) signalSelf(c.proc, sig);
+      if (sig !== 0 && !inForkChild(c.proc)) signalSelf(c.proc, sig);
       return 0;
     }
+    if (isZombie(c.proc, pid)) return 0;
     try {
       process.kill(pid < -1 ? pid : pid, sig === 0 ? 0 : hostSignal(sig));
     } catch (e) {

@@ -3,6 +3,7 @@
 // unreadable guest pointer prints as its address. FreeBSD constants come from sys/sys/{fcntl,mman,
 // signal,time,umtx,resource,ioccom,ttycom,filio}.h and machine/sysarch.h.
 import { errnoMessage } from '../abi/errno.js';
+import { AF, decodeSockaddr } from '../abi/socket.js';
 import type { GuestMemory } from '../mmap/api.js';
 import { signalName } from '../kernel/signals.js';
 import type { ArgKind, ArgSpec, SyscallDef } from './types.js';
@@ -112,6 +113,26 @@ const RLIMIT: Record<number, string> = {
   6: 'RLIMIT_MEMLOCK', 7: 'RLIMIT_NPROC', 8: 'RLIMIT_NOFILE', 9: 'RLIMIT_SBSIZE', 10: 'RLIMIT_VMEM',
   11: 'RLIMIT_NPTS', 12: 'RLIMIT_SWAP', 13: 'RLIMIT_KQUEUES', 14: 'RLIMIT_UMTXP', 15: 'RLIMIT_PIPEBUF',
 };
+
+// flock(2) operations (sys/sys/fcntl.h), pathconf names (sys/sys/unistd.h), procctl commands
+// (sys/sys/procctl.h), scheduling policies (sys/sys/sched.h).
+const FLOCK_BITS: [number, string][] = [[1, 'LOCK_SH'], [2, 'LOCK_EX'], [4, 'LOCK_NB'], [8, 'LOCK_UN']];
+const PATHCONF: Record<number, string> = {
+  1: '_PC_LINK_MAX', 2: '_PC_MAX_CANON', 3: '_PC_MAX_INPUT', 4: '_PC_NAME_MAX', 5: '_PC_PATH_MAX', 6: '_PC_PIPE_BUF',
+  7: '_PC_CHOWN_RESTRICTED', 8: '_PC_NO_TRUNC', 9: '_PC_VDISABLE', 10: '_PC_ALLOC_SIZE_MIN', 12: '_PC_FILESIZEBITS',
+  14: '_PC_REC_INCR_XFER_SIZE', 15: '_PC_REC_MAX_XFER_SIZE', 16: '_PC_REC_MIN_XFER_SIZE', 17: '_PC_REC_XFER_ALIGN',
+  18: '_PC_SYMLINK_MAX', 21: '_PC_MIN_HOLE_SIZE', 53: '_PC_ASYNC_IO', 54: '_PC_PRIO_IO', 55: '_PC_SYNC_IO',
+  59: '_PC_ACL_EXTENDED', 60: '_PC_ACL_PATH_MAX', 61: '_PC_CAP_PRESENT', 62: '_PC_INF_PRESENT', 63: '_PC_MAC_PRESENT',
+  64: '_PC_ACL_NFS4',
+};
+const PROCCTL: Record<number, string> = {
+  1: 'PROC_SPROTECT', 2: 'PROC_REAP_ACQUIRE', 3: 'PROC_REAP_RELEASE', 4: 'PROC_REAP_STATUS', 5: 'PROC_REAP_GETPIDS',
+  6: 'PROC_REAP_KILL', 7: 'PROC_TRACE_CTL', 8: 'PROC_TRACE_STATUS', 9: 'PROC_TRAPCAP_CTL', 10: 'PROC_TRAPCAP_STATUS',
+  11: 'PROC_PDEATHSIG_CTL', 12: 'PROC_PDEATHSIG_STATUS', 13: 'PROC_ASLR_CTL', 14: 'PROC_ASLR_STATUS',
+  15: 'PROC_PROTMAX_CTL', 16: 'PROC_PROTMAX_STATUS', 17: 'PROC_STACKGAP_CTL', 18: 'PROC_STACKGAP_STATUS',
+  19: 'PROC_NO_NEW_PRIVS_CTL', 20: 'PROC_NO_NEW_PRIVS_STATUS', 21: 'PROC_WXMAP_CTL', 22: 'PROC_WXMAP_STATUS',
+};
+const SCHED_POLICY: Record<number, string> = { 1: 'SCHED_FIFO', 2: 'SCHED_OTHER', 3: 'SCHED_RR' };
 
 // sys/sys/ioccom.h: _IO/_IOR/_IOW/_IOWR(group, num, len)
 const IOC_VOID = 0x20000000, IOC_OUT = 0x40000000, IOC_IN = 0x80000000;
@@ -249,6 +270,27 @@ function mib(mem: GuestMemory, addr: bigint, count: bigint): string {
   }
 }
 
+/** A FreeBSD sockaddr argument: `{ AF_INET 127.0.0.1:80 }`, `{ AF_INET6 [0:0:0:0:0:0:0:1]:80 }`, `{ AF_UNIX "/p" }`. */
+function sockaddr(mem: GuestMemory, addr: bigint, len: bigint): string {
+  if (addr === 0n) return '0x0';
+  try {
+    const sa = decodeSockaddr(mem.read(Number(addr), Number(len > 255n ? 255n : len)));
+    switch (sa.family) {
+      case AF.INET: { const s = sa as { addr: Buffer; port: number }; return `{ AF_INET ${[...s.addr].join('.')}:${s.port} }`; }
+      case AF.INET6: {
+        const s = sa as { addr: Buffer; port: number };
+        const groups: string[] = [];
+        for (let i = 0; i < 16; i += 2) groups.push(s.addr.readUInt16BE(i).toString(16));
+        return `{ AF_INET6 [${groups.join(':')}]:${s.port} }`;
+      }
+      case AF.UNIX: return `{ AF_UNIX ${JSON.stringify((sa as { path: Buffer }).path.toString('latin1'))} }`;
+      default: return `{ family ${sa.family} }`;
+    }
+  } catch {
+    return hex(addr);
+  }
+}
+
 function signal(v: number): string {
   return v > 0 && v <= 128 ? signalName(v).replace(/ /g, '') : String(v);
 }
@@ -268,6 +310,7 @@ export function formatArg(kind: ArgKind, spec: ArgSpec, a: BigUint64Array, i: nu
     case 'path': return cstring(mem, v, PATH_MAX);
     case 'str': return cstring(mem, v, STR_MAX);
     case 'buf': return buffer(mem, v, spec.len !== undefined ? lenArg : 0n);
+    case 'sockaddr': return sockaddr(mem, v, lenArg);
     case 'oflags': return fmtOflags(u32(v));
     case 'mode': case 'octal': { const m = u32(v); return m === 0 ? '0' : '0' + m.toString(8); }
     case 'prot': return fmtProt(u32(v));
@@ -287,6 +330,10 @@ export function formatArg(kind: ArgKind, spec: ArgSpec, a: BigUint64Array, i: nu
     case 'rlimit': return named(i32(v), RLIMIT);
     case 'sigset': return sigset(mem, v);
     case 'timespec': return timespec(mem, v);
+    case 'flockop': return bits(u32(v), FLOCK_BITS);
+    case 'pathconf': return named(i32(v), PATHCONF);
+    case 'procctl': return named(i32(v), PROCCTL);
+    case 'schedpolicy': return named(i32(v), SCHED_POLICY);
     default: return hex(v);
   }
 }

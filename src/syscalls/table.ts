@@ -12,9 +12,14 @@ import { signalSyscalls } from './signal.js';
 import { sysctlSyscalls } from './sysctl.js';
 import { miscSyscalls } from './misc.js';
 import { eventSyscalls } from './event.js';
+import { netSyscalls } from './net.js';
+import { credSyscalls } from './cred.js';
+import { fs2Syscalls } from './fs2.js';
+import { sysmiscSyscalls } from './sysmisc.js';
 
 const groups: SyscallDef[][] = [procSyscalls, fileSyscalls, memSyscalls, fsSyscalls, ioctlSyscalls, threadSyscalls,
-  timeSyscalls, signalSyscalls, sysctlSyscalls, miscSyscalls, eventSyscalls];
+  timeSyscalls, signalSyscalls, sysctlSyscalls, miscSyscalls, eventSyscalls,
+  netSyscalls, credSyscalls, fs2Syscalls, sysmiscSyscalls];
 
 export function buildTable(): (SyscallDef | undefined)[] {
   const table: (SyscallDef | undefined)[] = [];

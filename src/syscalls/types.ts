@@ -13,7 +13,10 @@ export type ArgKind =
   | 'int' | 'uint' | 'long' | 'ulong' | 'size' | 'hex' | 'ptr' | 'fd' | 'atfd' | 'path' | 'str'
   | 'buf' | 'obuf' | 'oflags' | 'mode' | 'prot' | 'mmapflags' | 'signal' | 'whence' | 'fcntlcmd'
   | 'ioctl' | 'clockid' | 'sigprocmaskhow' | 'atflags' | 'mib' | 'octal' | 'sysarch' | 'madvise'
-  | 'access' | 'umtxop' | 'rlimit' | 'sigset' | 'timespec';
+  | 'access' | 'umtxop' | 'rlimit' | 'sigset' | 'timespec'
+  | 'flockop' | 'pathconf' | 'procctl' | 'schedpolicy'
+  /** A FreeBSD socket address (length from arg `len`). */
+  | 'sockaddr';
 
 export interface ArgSpec {
   kind: ArgKind;

@@ -97,11 +97,21 @@ describe.each(GOARCHES)('Go guests (freebsd/%s under bsdemu vs linux/amd64 nativ
 
   it('files: MkdirTemp, WriteFile, ReadDir, Rename, Stat, Chmod, Remove, Getwd', () => check({ name: 'files', dir: true }));
 
+  it('locks: Flock, Mkfifo, Utimes, Futimes', () => check({ name: 'locks', dir: true }));
+
   it('timers: Sleep, After, Ticker, AfterFunc (kqueue/kevent timeouts)', () => check({ name: 'timers' }));
 
   it('signal: signal.Notify(SIGUSR1) and kill(getpid(), SIGUSR1)', () => check({ name: 'signal' }));
 
   it('nilderef: SIGSEGV becomes a recoverable runtime error', () => check({ name: 'nilderef' }));
+
+  // fork+execve of itself through os/exec: pipes, environment, exit code, ExtraFiles, getppid, a child
+  // killed by SIGTERM, exec errors.
+  it('procs: os/exec and os.StartProcess', () => check({ name: 'procs', timeoutMs: 60_000 }));
+
+  // TCP over 127.0.0.1 and [::1] (a host without ::1 prints "listen unavailable" in both runs), UDP, a unix
+  // socket in the temporary directory, net/http/httptest, a refused connect.
+  it('netsock: TCP/UDP/unix sockets and httptest (kqueue netpoller)', () => check({ name: 'netsock', dir: true, timeoutMs: 60_000 }));
 
   // Several busy threads at once; three good runs in a row.
   it('goroutines: 64 goroutines, channels, WaitGroup, Mutex', () => check({ name: 'goroutines', repeat: 3, timeoutMs: 60_000 }));

@@ -25,11 +25,14 @@ const cases = (arch: GuestArch): Case[] => [
   { name: 'mmap', dir: true, status: 0 },
   { name: 'smc', dir: true, status: 0 },
   { name: 'files', dir: true, status: 0 },
+  { name: 'syscalls2', dir: true, status: 0 },
   { name: 'libcstart', status: 0 },
   { name: 'signals', status: 0 },
   { name: 'itimer', status: 0 },
   { name: 'getpid_loop', args: ['1000'], status: 0 },
   { name: 'threads', status: 0 },
+  { name: 'sockets', dir: true, status: 0 },
+  { name: 'spawn', status: 0 },
   { name: 'fault', status: 139, stderr: /^bsdemu: guest terminated by signal 11 \(SIGSEGV\) at pc 0x[0-9a-f]+\n$/ },
   { name: 'ill', status: 132, stderr: /^bsdemu: guest terminated by signal 4 \(SIGILL\) at pc 0x[0-9a-f]+\n$/ },
   // arm64 integer division does not trap: the quotient is 0 and the program goes on.
@@ -95,3 +98,15 @@ function readElfWord(path: string, va: number, len: number): number {
   }
   return -1;
 }
+
+// Emulated credentials (src/syscalls/cred.ts): the guest starts with the host's ids, so the full
+// root → unprivileged walk only runs when the tests run as root.
+describe.each(ARCHES)('credentials (%s)', (arch) => {
+  it.skipIf(process.geteuid?.() !== 0)('creds: set*id rules, setgroups, setlogin, EPERM once unprivileged', () => {
+    const r = run([guestFor(arch, 'creds')]);
+    assertNoStackTrace(r.stderr);
+    expect(r.stdout).toBe(expectedStdout('creds', arch));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
