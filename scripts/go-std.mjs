@@ -9,7 +9,7 @@
 // problem. Writes docs/go-std-results.md (or --out FILE).
 //
 //   node scripts/go-std.mjs [--packages a,b,c | --subset] [--arch amd64[,arm64]] [--timeout 10m] [--jobs N]
-//                           [--out FILE | --no-write]
+//                           [--out FILE | --no-write] [--no-binfmt]
 //
 // --subset is a quick list for CI (each passes under bsdemu; < 60 s together). Exit status: 0 when every
 // package passed under bsdemu or fails natively too, 1 otherwise.
@@ -37,12 +37,12 @@ const ARCHES = ['amd64', 'arm64'];
 
 function usage(msg) {
   if (msg) console.error(`go-std: ${msg}`);
-  console.error('usage: node scripts/go-std.mjs [--packages a,b,c | --subset] [--arch amd64[,arm64]] [--timeout 10m] [--jobs N] [--out FILE | --no-write]');
+  console.error('usage: node scripts/go-std.mjs [--packages a,b,c | --subset] [--arch amd64[,arm64]] [--timeout 10m] [--jobs N] [--out FILE | --no-write] [--no-binfmt]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { packages: FULL, arches: ['amd64'], timeout: '10m', jobs: 1, out: path.join(root, 'docs', 'go-std-results.md'), write: true, listName: 'full' };
+  const o = { packages: FULL, arches: ['amd64'], timeout: '10m', jobs: 1, out: path.join(root, 'docs', 'go-std-results.md'), write: true, listName: 'full', binfmt: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -55,6 +55,7 @@ function parseArgs(argv) {
       case '--jobs': o.jobs = Math.max(1, Number(val()) || 1); break;
       case '--out': o.out = path.resolve(val()); break;
       case '--no-write': o.write = false; break;
+      case '--no-binfmt': o.binfmt = false; break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown option ${a}`);
     }
@@ -154,6 +155,10 @@ async function main() {
     process.exit(1);
   }
   console.log(`go-std: ${o.packages.length} packages, freebsd/${o.arches.join('+')} under bsdemu, -timeout ${o.timeout}, ${o.jobs} at a time (${version})`);
+  // Some tests start a host program (/bin/sh, nohup) that executes the FreeBSD test binary itself: with
+  // binfmt_misc (root), the host kernel hands it to bsdemu as on a machine with qemu-user-binfmt.
+  const binfmt = o.binfmt ? await setUpBinfmt() : 'off (--no-binfmt)';
+  console.log(`go-std: binfmt_misc: ${binfmt}`);
   const results = new Array(o.packages.length);
   let next = 0;
   const started = Date.now();
@@ -203,6 +208,7 @@ async function main() {
       `Each package: \`GOOS=freebsd GOARCH=${o.arches.join('|')} go test -v -short -count=1 -timeout=${o.timeout} -exec <repo>/bin/bsdemu <pkg>\`;`,
       'time is wall time including compilation. A package that fails under bsdemu is also run natively',
       `(\`GOOS=linux\`, same flags); "—" means it was not needed. ${o.jobs > 1 ? `${o.jobs} packages ran at a time.` : ''}`.trimEnd(),
+      `FreeBSD executables started by host programs (a test that runs \`/bin/sh -c <test binary>\`): binfmt_misc ${binfmt}.`,
       '',
       `**${passed}/${runs.length} pass under bsdemu**; ${emuOnly} fail only under bsdemu; ${bothFail} fail natively too. Total ${fmtTime(total)}.`,
       '',
@@ -216,6 +222,18 @@ async function main() {
     console.log(`go-std: wrote ${path.relative(process.cwd(), o.out) || o.out}`);
   }
   process.exit(emuOnly > 0 ? 1 : 0);
+}
+
+/** Registers bsdemu with binfmt_misc for this run when it can (removed at exit); says what it did. */
+async function setUpBinfmt() {
+  const { binfmtUsable, register, registered, unregister } = await import('./binfmt.mjs');
+  if (registered().length === 2) return 'on (registered by `npm run binfmt -- register`)';
+  if (!binfmtUsable()) return 'off (needs root and a mounted /proc/sys/fs/binfmt_misc)';
+  const added = register('bsdemu-gostd');
+  const drop = () => unregister(added);
+  process.on('exit', drop);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { drop(); process.exit(130); });
+  return 'on (registered for the run)';
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,6 +1,6 @@
 /*
  * kill(2) of the process itself: signal 0 probes, an ignored signal does nothing, and a signal with the
- * default "terminate" action ends the process (argv[1] names it: usr1 or term or abrt).
+ * default "terminate" action ends the process (argv[1] names it: usr1 or term or abrt or hup).
  */
 #include "rt.h"
 
@@ -21,6 +21,7 @@ int main(int argc, char **argv) {
 	int sig = SIGUSR1;
 	if (argc > 1 && strcmp(argv[1], "term") == 0) sig = SIGTERM;
 	if (argc > 1 && strcmp(argv[1], "abrt") == 0) sig = SIGABRT;
+	if (argc > 1 && strcmp(argv[1], "hup") == 0) sig = 1;	/* SIGHUP: survives under nohup */
 	kill(getpid(), sig);
 	printf("not reached\n");
 	return 0;

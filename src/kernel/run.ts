@@ -36,6 +36,9 @@ export async function run(proc: Process): Promise<number> {
   let watchdog: Watchdog | undefined;
   const started = Date.now();
   let lastYield = started;
+  /** The thread whose turn it is, and when the turn began. */
+  let turnOf: unknown;
+  let turnStart = started;
   const traceSched = proc.opts.debug.has('sched');
 
   try {
@@ -57,6 +60,7 @@ export async function run(proc: Process): Promise<number> {
         continue;
       }
       sched.switchRequested = false;
+      if (t !== turnOf) { turnOf = t; turnStart = Date.now(); }
       sched.switchTo(t);
       if (t.resume) {
         const r = t.resume;
@@ -73,7 +77,8 @@ export async function run(proc: Process): Promise<number> {
       if (proc.exit) break;
       fault = undefined;
       if (!watchdog && (sched.threads.size > 1 || Date.now() - started > WATCHDOG_AFTER_MS)) watchdog = new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
-      watchdog?.arm(sliceMs(sched));
+      // A turn spans the runs its thread keeps (signals to itself, sigreturn): the slice is the turn's.
+      watchdog?.arm(Math.max(MIN_SLICE_MS, sliceMs(sched) - (Date.now() - turnStart)));
       if (proc.wantPrecisePc) cpu.enablePrecisePc(() => proc.vm.invalidateCode());
       const t0 = traceSched ? performance.now() : 0;
       const pc0 = traceSched ? cpu.pc() : 0n;
@@ -96,8 +101,17 @@ export async function run(proc: Process): Promise<number> {
       }
       // A stop nobody asked for is the end of a slice: let the next runnable thread go. A stop to act on
       // the running thread itself (sigreturn, a signal to itself) keeps its turn.
-      if (sched.keepTurn) sched.keepTurn = false;
-      else if (!sched.switchRequested && sched.runnableCount() > 1) sched.switchRequested = true;
+      if (sched.keepTurn) {
+        sched.keepTurn = false;
+        // ...but not past its slice: a thread that signals itself in a loop must not starve the others.
+        if (Date.now() - turnStart >= SLICE_MS && !sched.switchRequested && sched.runnableCount() > 1) {
+          sched.switchRequested = true;
+          turnOf = undefined;
+        }
+      } else {
+        turnOf = undefined; // the next run is a new turn, even for the same thread
+        if (!sched.switchRequested && sched.runnableCount() > 1) sched.switchRequested = true;
+      }
       sched.reap();
     }
   } finally {

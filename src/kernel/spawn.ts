@@ -543,10 +543,32 @@ export function isZombie(proc: Process, pid: number): boolean {
 
 /** Takes the inherited guest state out of the environment the new guest would see. */
 export function takeInherited(env: Map<string, string>): Inherited | undefined {
+  const ign = takeHostIgnored(env);
   const v = env.get(INHERIT_ENV);
-  if (v === undefined) return undefined;
+  if (v === undefined) return ign.length ? { fds: [0, 1, 2], mask: [], ign } : undefined;
   env.delete(INHERIT_ENV);
   try { return JSON.parse(v) as Inherited; } catch { return undefined; }
+}
+
+/** Set by bin/bsdemu-binfmt: the host signals ignored when bsdemu was executed (Linux SigIgn, hex). */
+export const HOST_SIGIGN_ENV = 'BSDEMU_HOST_SIGIGN';
+
+/**
+ * Host signals that were ignored at exec, as FreeBSD numbers: execve keeps SIG_IGN (nohup relies on it),
+ * but Node resets every disposition when it starts, so a shell wrapper reads them first.
+ */
+function takeHostIgnored(env: Map<string, string>): number[] {
+  const v = env.get(HOST_SIGIGN_ENV);
+  if (v === undefined) return [];
+  env.delete(HOST_SIGIGN_ENV);
+  if (!/^[0-9a-fA-F]{1,16}$/.test(v)) return [];
+  const mask = BigInt('0x' + v);
+  const out: number[] = [];
+  for (const [name, hostNr] of Object.entries(osConstants.signals)) {
+    const fb = (SIG as Record<string, number>)[name];
+    if (fb !== undefined && hostNr >= 1 && hostNr <= 64 && (mask >> BigInt(hostNr - 1)) & 1n) out.push(fb);
+  }
+  return out;
 }
 
 /** Applies it: descriptors beyond stdio, closed stdio, the signal mask and ignored signals (kern_exec.c keeps them). */
