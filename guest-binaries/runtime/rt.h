@@ -228,6 +228,22 @@ struct sigaction {
 _Static_assert(sizeof(struct sigaction) == 32, "struct sigaction size");
 _Static_assert(offsetof(struct sigaction, sa_mask) == 12, "sa_mask");
 
+/* struct thr_param (sys/sys/thr.h), LP64: thr_new's argument, for guests that start threads. */
+struct thr_param {
+	void	(*start_func)(void *);
+	void	*arg;
+	char	*stack_base;
+	size_t	stack_size;
+	char	*tls_base;
+	size_t	tls_size;
+	long	*child_tid;
+	long	*parent_tid;
+	int	flags;
+	void	*rtp;
+	void	*spare[3];
+};
+_Static_assert(sizeof(struct thr_param) == 104, "thr_param");
+
 /* struct ps_strings (sys/exec.h) */
 struct ps_strings {
 	char		**ps_argvstr;

@@ -357,20 +357,6 @@ static void unixsock(const char *dir)
 	CHECK(unlink(sun.sun_path) == 0, "unlink the socket");
 }
 
-/* struct thr_param (sys/sys/thr.h), LP64 */
-struct thr_param {
-	void	(*start_func)(void *);
-	void	*arg;
-	char	*stack_base;
-	size_t	stack_size;
-	char	*tls_base;
-	size_t	tls_size;
-	long	*child_tid;
-	long	*parent_tid;
-	int	flags;
-	void	*rtp;
-	void	*spare[3];
-};
 
 static char rstack[65536] __attribute__((aligned(16)));
 static uint64_t rtls[8] __attribute__((aligned(16)));

@@ -61,20 +61,6 @@
 
 #define BADPTR ((void *)0x10)
 
-/* struct thr_param (sys/sys/thr.h), LP64: a second thread for the blocking flock. */
-struct thr_param {
-	void	(*start_func)(void *);
-	void	*arg;
-	char	*stack_base;
-	size_t	stack_size;
-	char	*tls_base;
-	size_t	tls_size;
-	long	*child_tid;
-	long	*parent_tid;
-	int	flags;
-	void	*rtp;
-	void	*spare[3];
-};
 static char tstack[65536] __attribute__((aligned(16)));
 static uint64_t ttls[8] __attribute__((aligned(16)));
 static volatile long tid1, tid2, tstate;

@@ -13,21 +13,6 @@
 #define SYS_thr_self	432
 #define SYS_thr_new	455
 
-/* struct thr_param (sys/sys/thr.h), LP64 */
-struct thr_param {
-	void	(*start_func)(void *);
-	void	*arg;
-	char	*stack_base;
-	size_t	stack_size;
-	char	*tls_base;
-	size_t	tls_size;
-	long	*child_tid;
-	long	*parent_tid;
-	int	flags;
-	void	*rtp;
-	void	*spare[3];
-};
-_Static_assert(sizeof(struct thr_param) == 104, "thr_param");
 
 static char stack[65536] __attribute__((aligned(16)));
 static uint64_t tls_block[8] __attribute__((aligned(16)));

@@ -80,15 +80,6 @@ export interface Cpu {
   syscallReturn(v0: bigint, v1: bigint, error: boolean): void;
   /** Sets a syscall result outside the hook (a parked thread resuming); v1 undefined keeps rdx/x1. */
   completeSyscall(v0: bigint, v1: bigint | undefined, error: boolean): void;
-  /**
-   * From now on a memory fault reports the faulting instruction's pc, not the start of an earlier
-   * translated block (Unicorn 2.0.x restores it only when a code hook makes the translator store the pc
-   * before every instruction; fixed upstream in 2.1.4). Costs ~15% of compute, so the run loop asks for
-   * it only once the guest can see a fault's pc: it catches SIGSEGV, SIGBUS, SIGILL, SIGFPE or SIGTRAP
-   * (Go does at start-up to turn a nil dereference into a panic). `dropCode` drops all translated code.
-   * Call outside emulation; idempotent.
-   */
-  enablePrecisePc(dropCode: () => void): void;
   /** From inside the syscall hook: make the syscall instruction execute again (ERESTART). */
   restartSyscall(): void;
   /** Installs the syscall hook. */

@@ -45,7 +45,7 @@ const u64le = (v: bigint) => Array.from({ length: 8 }, (_, i) => Number((v >> Bi
  * block, so the check must read its flag at run time: swapping the hook's callback would only reach
  * blocks translated after the swap. The stub also stores the block's address in the word after the
  * flag: the CPU stops before that block's first instruction, and with a code hook installed
- * (Cpu.enablePrecisePc) Unicorn 2.0.x leaves the pc of such a stop stale, so the run loop sets it.
+ * (Unicorn.ensurePreciseFaultPc) Unicorn 2.0.x leaves the pc of such a stop stale, so the run loop sets it.
  * Returns the stub's address and the flag word's.
  */
 export function preemptStub(stop: bigint): { fn: bigint; flag: bigint } | undefined {

@@ -358,6 +358,19 @@ export class Unicorn {
 
   /** Memory faults report the faulting instruction's pc (see hookMemInvalid). */
   preciseFaultPc = false;
+
+  /**
+   * From now on memory faults report the faulting instruction's pc, where hookMemInvalid cannot restore
+   * it (hosts other than x86-64): a code hook makes the translator store the pc before every instruction
+   * (~15% of compute, up to several times more on Go code), so the run loop asks for it only once the
+   * guest catches a fault signal. `dropCode` drops the blocks translated without the hook. Idempotent.
+   */
+  ensurePreciseFaultPc(dropCode: () => void): void {
+    if (this.preciseFaultPc) return;
+    this.preciseFaultPc = true;
+    this.addPcSyncHook();
+    dropCode();
+  }
   private spSlot?: BigUint64Array;
 
   /** The pc fix-up for hookMemInvalid, or undefined where it cannot be done (other hosts, other builds). */

@@ -64,7 +64,7 @@ export class Process {
   exit?: ExitStatus;
   /** Syscalls already reported as unimplemented (-d unimp reports each once). */
   readonly unimpReported = new Set<number>();
-  /** The guest catches a fault signal: the run loop switches on precise fault pcs (Cpu.enablePrecisePc). */
+  /** The guest catches a fault signal: the run loop makes fault pcs precise (Unicorn.ensurePreciseFaultPc). */
   wantPrecisePc = false;
   /** A host-side error during a syscall the emulator did not expect; reported once each. */
   readonly internalErrors = new Set<string>();

@@ -79,7 +79,7 @@ export async function run(proc: Process): Promise<number> {
       if (!watchdog && (sched.threads.size > 1 || Date.now() - started > WATCHDOG_AFTER_MS)) watchdog = new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
       // A turn spans the runs its thread keeps (signals to itself, sigreturn): the slice is the turn's.
       watchdog?.arm(Math.max(MIN_SLICE_MS, sliceMs(sched) - (Date.now() - turnStart)));
-      if (proc.wantPrecisePc) cpu.enablePrecisePc(() => proc.vm.invalidateCode());
+      if (proc.wantPrecisePc) cpu.uc.ensurePreciseFaultPc(() => proc.vm.invalidateCode());
       const t0 = traceSched ? performance.now() : 0;
       const pc0 = traceSched ? cpu.pc() : 0n;
       const err = cpu.uc.emuStart(cpu.pc(), 0n, 0, 0);

@@ -152,14 +152,6 @@ export class Aarch64Cpu implements Cpu {
     this.setPc(this.pc() - 4n);
   }
 
-  private pcSync = false;
-  enablePrecisePc(dropCode: () => void): void {
-    if (this.pcSync || this.uc.preciseFaultPc) return; // fault pcs already restored at no cost
-    this.pcSync = true;
-    this.uc.addPcSyncHook();
-    dropCode(); // blocks translated without the hook do not store the pc
-  }
-
   restartSyscall(): void {
     // Inside the interrupt hook the pc is already past the svc: go back onto it.
     this.uc.regWrite(REG.PC, this.uc.regRead(REG.PC) - 4n);

@@ -153,14 +153,6 @@ export class Amd64Cpu implements Cpu {
     }
   }
 
-  private pcSync = false;
-  enablePrecisePc(dropCode: () => void): void {
-    if (this.pcSync || this.uc.preciseFaultPc) return; // fault pcs already restored at no cost
-    this.pcSync = true;
-    this.uc.addPcSyncHook();
-    dropCode(); // blocks translated without the hook do not store the pc
-  }
-
   restartSyscall(): void {
     // Inside the hook RIP still points at the `syscall` instruction and Unicorn adds its length (2)
     // after the hook returns; aim 2 bytes early so execution resumes on the instruction itself.
