@@ -689,3 +689,12 @@ int fchmod(int fd, mode_t m) { return (int)syscall2(SYS_fchmod, fd, m); }
 ssize_t readv(int fd, const struct iovec *v, int n) { return syscall3(SYS_readv, fd, v, n); }
 ssize_t writev(int fd, const struct iovec *v, int n) { return syscall3(SYS_writev, fd, v, n); }
 int gettimeofday(struct timeval *tv, void *tz) { return (int)syscall2(SYS_gettimeofday, tv, tz); }
+
+void
+show_result(const char *what, long r)
+{
+	if (r == -1)
+		printf("%s = -1 errno %d\n", what, errno);
+	else
+		printf("%s = %ld\n", what, r);
+}

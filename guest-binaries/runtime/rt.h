@@ -447,6 +447,10 @@ void check_fail(const char *what, int line);
 		}							\
 	} while (0)
 
+/* Prints "<what> = <result>" or "<what> = -1 errno E", for guests whose expected output pins results. */
+void show_result(const char *what, long r);
+#define R(what, expr) do { errno = 0; show_result((what), (long)(expr)); } while (0)
+
 /* Prints "PASS <test_name>" or "FAIL <test_name>: N checks", then exits 0/1. */
 void done(void) __attribute__((noreturn));
 

@@ -29,15 +29,6 @@
 
 #define BADPTR ((void *)0x10)
 
-static void
-show(const char *what, long r)
-{
-	if (r == -1)
-		printf("%s = -1 errno %d\n", what, errno);
-	else
-		printf("%s = %ld\n", what, r);
-}
-#define R(what, expr) do { errno = 0; show((what), (long)(expr)); } while (0)
 
 static void
 ids(void)

@@ -102,15 +102,6 @@ blocking_flock(int holder, int waiter)
 	syscall2(131, waiter, 8);
 }
 
-static void
-show(const char *what, long r)
-{
-	if (r == -1)
-		printf("%s = -1 errno %d\n", what, errno);
-	else
-		printf("%s = %ld\n", what, r);
-}
-#define R(what, expr) do { errno = 0; show((what), (long)(expr)); } while (0)
 
 /* A call that reports errors in its return value: print value and carry. */
 static void
