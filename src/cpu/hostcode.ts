@@ -88,3 +88,43 @@ export function spRecorder(target: bigint): { fn: bigint; sp: bigint } | undefin
   sealCodePage(page);
   return { fn: BigInt(page), sp: BigInt(data) };
 }
+
+/**
+ * A host thread's start routine `void *fn(void *block)` that keeps time for the run loop with no
+ * JavaScript: every `nanosleep(block+48)` it counts a tick in word 0; once word 1 (a deadline in ticks,
+ * 0 = none) is reached it stores 1 into the word whose address is word 4 (the preemption stub's flag)
+ * and clears the deadline; it returns when word 2 becomes non-zero. Word 5 holds nanosleep's address,
+ * words 6–7 the struct timespec of one tick. Returns the routine's address.
+ */
+export function tickerThreadFn(): bigint | undefined {
+  if (!hostCodeSupported) return undefined;
+  const page = allocCodePage();
+  if (page === undefined) return undefined;
+  const code = Uint8Array.from([
+    0x53, //                                  push %rbx  (also aligns the stack for the call)
+    0x48, 0x89, 0xfb, //                      mov %rdi,%rbx
+    0x48, 0x8d, 0x7b, 0x30, //             1: lea 0x30(%rbx),%rdi
+    0x31, 0xf6, //                            xor %esi,%esi
+    0xff, 0x53, 0x28, //                      call *0x28(%rbx)          nanosleep(&tick, NULL)
+    0x48, 0x83, 0x7b, 0x10, 0x00, //          cmpq $0,0x10(%rbx)        quit?
+    0x75, 0x2c, //                            jne 3f
+    0x48, 0x8b, 0x03, //                      mov (%rbx),%rax
+    0x48, 0xff, 0xc0, //                      inc %rax
+    0x48, 0x89, 0x03, //                      mov %rax,(%rbx)           ++ticks
+    0x48, 0x8b, 0x4b, 0x08, //                mov 0x8(%rbx),%rcx
+    0x48, 0x85, 0xc9, //                      test %rcx,%rcx
+    0x74, 0xde, //                            je 1b                     no deadline
+    0x48, 0x39, 0xc8, //                      cmp %rcx,%rax
+    0x72, 0xd9, //                            jb 1b                     not yet
+    0x48, 0x8b, 0x4b, 0x20, //                mov 0x20(%rbx),%rcx
+    0x48, 0xc7, 0x01, 0x01, 0, 0, 0, //       movq $1,(%rcx)            raise the flag
+    0x48, 0xc7, 0x43, 0x08, 0, 0, 0, 0, //    movq $0,0x8(%rbx)         deadline done
+    0xeb, 0xc4, //                            jmp 1b
+    0x31, 0xc0, //                         3: xor %eax,%eax
+    0x5b, //                                  pop %rbx
+    0xc3, //                                  ret
+  ]);
+  new Uint8Array(koffi.view(page, code.length)).set(code);
+  sealCodePage(page);
+  return BigInt(page);
+}

@@ -5,6 +5,7 @@ import koffi, { type TypeObject } from 'koffi';
 import { findLibUnicorn } from './libpath.js';
 import { applyStorePatch, storeFastPath } from './storepatch.js';
 import { hostCodeSupported, preemptStub, spRecorder } from './hostcode.js';
+import { symbolAddresses } from '../host/symbols.js';
 
 export const UC_ARCH = { ARM: 1, ARM64: 2, X86: 4 } as const;
 export const UC_MODE = { ARM: 0, MODE_32: 4, MODE_64: 8 } as const;
@@ -135,19 +136,13 @@ function patchStores(l: Lib): void {
   applyStorePatch(version, fns);
 }
 
-/** Addresses of libunicorn's own functions (through the dynamic linker: koffi does not expose them). */
+/** Addresses of libunicorn's own functions. */
 function libFunctionAddresses(names: string[]): bigint[] {
-  const libc = koffi.load(process.platform === 'darwin' ? 'libSystem.B.dylib' : 'libc.so.6');
-  const dlopen = libc.func('void *dlopen(const char *file, int mode)');
-  const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
-  const RTLD_NOW = 2;
-  const h = dlopen(findLibUnicorn(), RTLD_NOW);
-  if (!h) throw new LibUnicornMissing('dlopen of libunicorn failed');
-  return names.map((n) => {
-    const a = dlsym(h, n);
-    if (!a) throw new LibUnicornMissing(`libunicorn has no ${n}`);
-    return typeof a === 'bigint' ? a : (koffi.address(a) as bigint);
-  });
+  try {
+    return symbolAddresses(findLibUnicorn(), names);
+  } catch (e) {
+    throw new LibUnicornMissing((e as Error).message);
+  }
 }
 
 /** Version of the loaded libunicorn as [major, minor, patch]. */

@@ -31,8 +31,9 @@ export async function run(proc: Process): Promise<number> {
     process.on(name, fn);
     return [name, fn] as const;
   });
-  // The watchdog thread costs ~50 ms to start: only programs that need it pay (several threads, or a
-  // run long enough that host signals must get through a compute loop).
+  // The watchdog costs a host thread and a block hook (and where bsdemu writes no machine code, a Node
+  // worker: ~50 ms): only programs that need it pay (several threads, or a run long enough that host
+  // signals must get through a compute loop).
   let watchdog: Watchdog | undefined;
   const started = Date.now();
   let lastYield = started;

@@ -1,5 +1,6 @@
-// The watchdog thread: when a run outlasts its deadline, it swaps the preemption hook's callback to
-// uc_emu_stop, so the emulating thread stops itself at its next block (see Unicorn.addPreemptHook).
+// The watchdog's worker thread (hosts where bsdemu writes no machine code): when a run outlasts its
+// deadline, it swaps the preemption hook's callback to uc_emu_stop, so the emulating thread stops itself
+// at its next block (see Unicorn.addPreemptHook).
 import { parentPort, workerData } from 'node:worker_threads';
 import koffi from 'koffi';
 import { writeSync } from 'node:fs';
