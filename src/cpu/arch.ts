@@ -66,18 +66,18 @@ export interface Cpu {
   readonly uc: Unicorn;
   /**
    * Reads the syscall number and eight argument words in one batch, applying the indirect forms
-   * syscall(0) and __syscall(198) (the real number is the first argument). Returns the number; the
-   * arguments are then in `args` (a fixed array, overwritten by the next call).
+   * syscall(0) and __syscall(198) (the real number is the first argument). Returns the number (a
+   * u_int, as FreeBSD's sa->code); the arguments are then in `args` (a fixed array, overwritten by the
+   * next call).
    */
-  syscallArgs(): bigint;
+  syscallArgs(): number;
   readonly args: BigUint64Array;
   /**
-   * The second result word a syscall returns when it sets none: FreeBSD starts td_retval[1] from the
-   * caller's register on amd64 (rdx, so it comes back unchanged) and from 0 on arm64.
+   * Sets the success or error result (FreeBSD: error = carry flag + positive errno). `v1` is the
+   * second result word; undefined leaves what FreeBSD starts td_retval[1] from (the caller's rdx on
+   * amd64, so it comes back unchanged; 0 on arm64).
    */
-  readonly rv1: bigint;
-  /** Sets the success or error result in one batch (FreeBSD: error = carry flag + positive errno). */
-  syscallReturn(v0: bigint, v1: bigint, error: boolean): void;
+  syscallReturn(v0: number | bigint, v1: bigint | undefined, error: boolean): void;
   /** Sets a syscall result outside the hook (a parked thread resuming); v1 undefined keeps rdx/x1. */
   completeSyscall(v0: bigint, v1: bigint | undefined, error: boolean): void;
   /** From inside the syscall hook: make the syscall instruction execute again (ERESTART). */

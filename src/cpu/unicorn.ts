@@ -368,31 +368,45 @@ export class Unicorn {
   }
   private spSlot?: BigUint64Array;
 
+  /**
+   * The engine's CPUState (uc->cpu, QEMU's ArchCPU object), or undefined where it cannot be found: on
+   * x86-64 hosts uc_emu_stop loads it for cpu_exit (`mov disp32(%rdi),%rdi; test %rdi,%rdi`), which
+   * names the field's offset in struct uc_struct. Unicorn creates the CPU lazily, at the first call
+   * that needs it (a register or memory access).
+   */
+  cpuState(): bigint | undefined {
+    if (!hostCodeSupported) return undefined;
+    if (this.cpuStateAddr) return this.cpuStateAddr;
+    try {
+      const [emuStop] = libFunctionAddresses(['uc_emu_stop']);
+      const code = new Uint8Array(koffi.view(Number(emuStop), 64));
+      for (let i = 0; i + 10 <= code.length; i++) {
+        if (code[i] === 0x48 && code[i + 1] === 0x8b && code[i + 2] === 0xbf && code[i + 7] === 0x48 && code[i + 8] === 0x85 && code[i + 9] === 0xff) {
+          const off = code[i + 3] | (code[i + 4] << 8) | (code[i + 5] << 16) | (code[i + 6] << 24);
+          if (off > 0) this.cpuStateAddr = new BigUint64Array(koffi.view(Number(this.handleAddress()) + off, 8))[0];
+          break;
+        }
+      }
+    } catch {
+      // no such symbol: leave it unknown
+    }
+    return this.cpuStateAddr || undefined;
+  }
+  private cpuStateAddr = 0n;
+
   /** The pc fix-up for hookMemInvalid, or undefined where it cannot be done (other hosts, other builds). */
   private faultPcRestorer(): (() => void) | undefined {
     if (!hostCodeSupported) return undefined;
     let restoreFn: Fn;
-    let cpu: bigint;
+    const cpu = this.cpuState();
+    if (!cpu) return undefined;
     try {
-      const [emuStop] = libFunctionAddresses(['uc_emu_stop']);
-      // uc->cpu: uc_emu_stop loads it for cpu_exit (`mov disp32(%rdi),%rdi; test %rdi,%rdi`).
-      const code = new Uint8Array(koffi.view(Number(emuStop), 64));
-      let off = -1;
-      for (let i = 0; i + 10 <= code.length; i++) {
-        if (code[i] === 0x48 && code[i + 1] === 0x8b && code[i + 2] === 0xbf && code[i + 7] === 0x48 && code[i + 8] === 0x85 && code[i + 9] === 0xff) {
-          off = code[i + 3] | (code[i + 4] << 8) | (code[i + 5] << 16) | (code[i + 6] << 24);
-          break;
-        }
-      }
-      if (off <= 0) return undefined;
-      cpu = new BigUint64Array(koffi.view(Number(this.handleAddress()) + off, 8))[0];
       const arch = this.archSuffix();
       const h = koffi.load(findLibUnicorn());
       restoreFn = h.func(`bool cpu_restore_state_${arch}(uintptr_t cpu, uintptr_t host_pc, bool will_exit)`);
     } catch {
       return undefined;
     }
-    if (!cpu) return undefined;
     return () => {
       const sp = this.spSlot?.[0];
       if (!sp) return;

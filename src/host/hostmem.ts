@@ -3,6 +3,7 @@
 // accepts a number where C wants `void *`. Failures throw `Errno` carrying the FreeBSD errno.
 import koffi from 'koffi';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { Errno, hostErrno } from '../abi/errno.js';
 
 const isMac = process.platform === 'darwin';
@@ -86,4 +87,24 @@ export function hostPageSize(): number {
     pageSize = Number(execFileSync('getconf', ['PAGESIZE']).toString().trim());
   }
   return pageSize;
+}
+
+/**
+ * Where the host mapping that contains `addr` ends (Linux /proc/self/maps), or undefined when unknown:
+ * the bound for a scan of memory bsdemu did not allocate itself.
+ */
+export function hostMappingEnd(addr: number): number | undefined {
+  let maps: string;
+  try {
+    maps = readFileSync('/proc/self/maps', 'latin1');
+  } catch {
+    return undefined;
+  }
+  for (const line of maps.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) r/.exec(line);
+    if (!m) continue;
+    const start = parseInt(m[1], 16), end = parseInt(m[2], 16);
+    if (addr >= start && addr < end) return end;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
-// The syscall path: the CPU hook reads the number and arguments in one batch, the table names the
-// handler, the result or errno goes back in one batch. Tracing work happens only when --strace is on.
+// The syscall path: the CPU hook reads the number and arguments (one batch, or none where the CPU's
+// registers are mapped: amd64/x86env.ts), the table names the handler, the result or errno goes back. Tracing work happens only when --strace is on.
 import { Errno, E, ERESTART } from '../abi/errno.js';
 import type { Process } from '../kernel/process.js';
 import { SIG, defaultAction } from '../kernel/signals.js';
@@ -8,7 +8,7 @@ import { formatCall, formatError, formatResult } from './strace.js';
 import { freebsdSyscallName } from './names.js';
 
 export class Dispatcher implements SyscallCtx {
-  rv1 = 0n;
+  rv1: bigint | undefined;
   note?: string;
   readonly mem;
   private readonly trace?: (line: string) => void;
@@ -21,14 +21,14 @@ export class Dispatcher implements SyscallCtx {
   /** The syscall hook. Must never throw into Unicorn. */
   readonly onSyscall = (): void => {
     const cpu = this.proc.cpu;
-    const nr = Number(cpu.syscallArgs() & 0xffffffffn);
+    const nr = cpu.syscallArgs();
     const a = cpu.args;
     const def = nr < this.table.length ? this.table[nr] : undefined;
     if (!def) {
       this.missing(nr, a);
       return;
     }
-    this.rv1 = cpu.rv1;
+    this.rv1 = undefined;
     const callText = this.trace ? formatCall(def, a, this.mem) : '';
     try {
       const r = def.handler(this, a);
@@ -36,9 +36,8 @@ export class Dispatcher implements SyscallCtx {
         if (this.trace) this.emit(def.ret === 'none' ? callText : `${callText} = JUSTRETURN`);
         return;
       }
-      const v = typeof r === 'bigint' ? r : BigInt(r);
-      cpu.syscallReturn(v, this.rv1, false);
-      if (this.trace) this.emit(callText + (def.ret === 'none' ? '' : formatResult(def, v)));
+      cpu.syscallReturn(r, this.rv1, false);
+      if (this.trace) this.emit(callText + (def.ret === 'none' ? '' : formatResult(def, typeof r === 'bigint' ? r : BigInt(r))));
     } catch (e) {
       if (e instanceof Errno) {
         if (e.errno === ERESTART) {
@@ -46,7 +45,7 @@ export class Dispatcher implements SyscallCtx {
           if (this.trace) this.emit(`${callText} ERESTART`);
           return;
         }
-        cpu.syscallReturn(BigInt(e.errno), 0n, true);
+        cpu.syscallReturn(e.errno, undefined, true);
         if (this.trace) this.emit(callText + formatError(e.errno));
         return;
       }
@@ -78,7 +77,7 @@ export class Dispatcher implements SyscallCtx {
       proc.killedBy(SIG.SIGSYS, true, proc.cpu.pc()); // in the hook, pc is the syscall instruction
       return;
     }
-    proc.cpu.syscallReturn(BigInt(E.ENOSYS), 0n, true);
+    proc.cpu.syscallReturn(E.ENOSYS, undefined, true);
   }
 
   /** A JavaScript error inside a handler is a bsdemu bug: say so once, fail the call with EIO. */
@@ -89,6 +88,6 @@ export class Dispatcher implements SyscallCtx {
       this.proc.opts.warn(msg);
       if (this.proc.opts.debug.has('stack')) this.proc.opts.warn(String((e as Error)?.stack));
     }
-    this.proc.cpu.syscallReturn(BigInt(E.EIO), 0n, true);
+    this.proc.cpu.syscallReturn(E.EIO, undefined, true);
   }
 }

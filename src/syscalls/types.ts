@@ -47,8 +47,8 @@ export interface SyscallDef {
 export interface SyscallCtx {
   readonly proc: Process;
   readonly mem: GuestMemory;
-  /** Second result word (rdx / x1); reset to 0 before each call. */
-  rv1: bigint;
+  /** Second result word (rdx / x1); undefined before each call: the arch's default (Cpu.syscallReturn). */
+  rv1: bigint | undefined;
   /** Extra text appended to the --strace line (decoded out-parameters); only set when tracing. */
   note?: string;
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { UC_ARCH, UC_MODE, UC_PROT, UcErr, Unicorn, UnicornError, unicornVersion } from '../../src/cpu/unicorn.js';
 import { REG, INS_SYSCALL } from '../../src/cpu/amd64/regs.js';
 import { Amd64Cpu } from '../../src/cpu/amd64/index.js';
+import { Aarch64Cpu } from '../../src/cpu/aarch64/index.js';
+import { REG as A64 } from '../../src/cpu/aarch64/regs.js';
 import { storeFastPath } from '../../src/cpu/storepatch.js';
 import koffi from 'koffi';
 
@@ -140,10 +142,10 @@ describe('amd64 CPU', () => {
     uc.memMap(CODE, 0x1000, UC_PROT.ALL);
     // mov rdi, 0xffffffff_00000005 (an int argument with garbage above); mov eax, 3; syscall; then again
     uc.memWrite(CODE, Uint8Array.from([0x48, 0xbf, 5, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xb8, 3, 0, 0, 0, 0x0f, 0x05]));
-    let nr = 0n, arg0 = 0n;
+    let nr = 0, arg0 = 0n;
     cpu.onSyscall(() => { nr = cpu.syscallArgs(); arg0 = cpu.args[0]; cpu.syscallReturn(9n, 0n, true); });
     expect(uc.emuStart(CODE, CODE + 17n)).toBe(UcErr.OK);
-    expect(nr).toBe(3n);
+    expect(nr).toBe(3);
     expect(Number(BigInt.asIntN(32, arg0))).toBe(5);
     expect(uc.regRead(REG.RAX)).toBe(9n);
     expect(uc.regRead(REG.EFLAGS) & 1n).toBe(1n);
@@ -158,10 +160,125 @@ describe('amd64 CPU', () => {
     uc.regWrite(REG.RSP, 0x10800n);
     // mov eax, 198; mov edi, 20; mov esi, 7; syscall
     uc.memWrite(CODE, Uint8Array.from([0xb8, 198, 0, 0, 0, 0xbf, 20, 0, 0, 0, 0xbe, 7, 0, 0, 0, 0x0f, 0x05]));
-    let got: bigint[] = [];
+    let got: (number | bigint)[] = [];
     cpu.onSyscall(() => { const n = cpu.syscallArgs(); got = [n, cpu.args[0]]; cpu.syscallReturn(0n, 0n, false); });
     expect(uc.emuStart(CODE, CODE + 17n)).toBe(UcErr.OK);
-    expect(got).toEqual([20n, 7n]);
+    expect(got).toEqual([20, 7n]);
     uc.close();
   });
+});
+
+describe('amd64 syscall results keep the caller\'s flags', () => {
+  // Instructions that leave the flags in each of QEMU's lazy forms (cc_op) before a syscall: the result
+  // must change CF alone (FreeBSD restores the caller's RFLAGS with PSL_C set or cleared).
+  const ops: Record<string, number[]> = {
+    'add al,dl': [0x00, 0xd0], 'add ax,dx': [0x66, 0x01, 0xd0], 'add eax,edx': [0x01, 0xd0], 'add rax,rdx': [0x48, 0x01, 0xd0],
+    'sub al,dl': [0x28, 0xd0], 'sub ax,dx': [0x66, 0x29, 0xd0], 'sub eax,edx': [0x29, 0xd0], 'cmp rax,rdx': [0x48, 0x39, 0xd0],
+    'and al,dl': [0x20, 0xd0], 'xor ax,dx': [0x66, 0x31, 0xd0], 'or eax,edx': [0x09, 0xd0], 'test rax,rdx': [0x48, 0x85, 0xd0],
+    'inc al': [0xfe, 0xc0], 'inc ax': [0x66, 0xff, 0xc0], 'inc eax': [0xff, 0xc0], 'inc rax': [0x48, 0xff, 0xc0],
+    'dec al': [0xfe, 0xc8], 'dec ax': [0x66, 0xff, 0xc8], 'dec eax': [0xff, 0xc8], 'dec rax': [0x48, 0xff, 0xc8],
+    'xor eax,eax': [0x31, 0xc0], 'neg rax': [0x48, 0xf7, 0xd8], 'shl rax,1': [0x48, 0xd1, 0xe0], 'sar rax,1': [0x48, 0xd1, 0xf8],
+    'imul rax,rdx': [0x48, 0x0f, 0xaf, 0xc2], 'adc rax,rdx': [0x48, 0x11, 0xd0], 'sbb eax,edx': [0x19, 0xd0],
+    'bt rax,rdx': [0x48, 0x0f, 0xa3, 0xd0], 'stc': [0xf9], 'clc': [0xf8],
+  };
+  const values: [bigint, bigint][] = [
+    [0n, 0n], [1n, 2n], [0x7fn, 1n], [0xffn, 1n], [0x7fffn, 1n], [0x8000n, 0xffffn], [0x7fffffffn, 1n],
+    [0xffffffffn, 1n], [0x7fffffffffffffffn, 1n], [0x8000000000000000n, 0x8000000000000000n],
+    [0xffffffffffffffffn, 0xffffffffffffffffn], [0x1234n, 0x1234n], [0x8000000000000000n, 1n], [0x10n, 0x0fn],
+  ];
+  const le = (v: bigint) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn));
+
+  for (const [mapped, parked] of [[true, false], [false, false], [true, true]]) {
+    const title = parked ? 'set outside the hook, as for a parked thread (completeSyscall)'
+      : mapped ? 'with the registers mapped as memory' : 'through register batches (BSDEMU_REGVIEW=0)';
+    it(title, () => {
+      if (!mapped) process.env.BSDEMU_REGVIEW = '0';
+      const cpu = new Amd64Cpu();
+      delete process.env.BSDEMU_REGVIEW;
+      if (mapped && process.arch === 'x64') {
+        // Every lazy-flags form computed in JS agreed with Unicorn's own at start-up: EFLAGS, ADD,
+        // SUB, LOGIC, INC, DEC (b/w/l/q each) and CLR (QEMU's enum CCOp).
+        expect(cpu.registerView?.computedOps).toEqual([1, 6, 7, 8, 9, 14, 15, 16, 17, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 49]);
+      }
+      if (!mapped) expect(cpu.registerView).toBeUndefined();
+      const uc = cpu.uc;
+      uc.memMap(CODE, 0x1000, UC_PROT.ALL);
+      uc.memMap(0x10000n, 0x1000, UC_PROT.READ | UC_PROT.WRITE);
+      let error = false;
+      let rdxAtSyscall = 0n;
+      cpu.onSyscall(() => {
+        expect(cpu.syscallArgs()).toBe(20);
+        rdxAtSyscall = uc.regRead(REG.RDX);
+        if (parked) uc.emuStop();
+        else cpu.syscallReturn(error ? 5 : 0x1_0000_0007, undefined, error);
+      });
+      let cases = 0;
+      for (const [name, op] of Object.entries(ops)) {
+        for (const [a, b] of values) {
+          for (const err of [false, true]) {
+            error = err;
+            // movabs rax,a; movabs rdx,b; op; pushfq; pop rbx; mov eax,20; syscall; pushfq; pop rcx
+            const code = [0x48, 0xb8, ...le(a), 0x48, 0xba, ...le(b), ...op, 0x9c, 0x5b, 0xb8, 20, 0, 0, 0, 0x0f, 0x05, 0x9c, 0x59];
+            uc.memWrite(CODE, Uint8Array.from(code));
+            uc.removeCache(CODE, CODE + 0x1000n);
+            uc.regWrite(REG.RSP, 0x10800n);
+            expect(uc.emuStart(CODE, CODE + BigInt(code.length))).toBe(UcErr.OK);
+            if (parked) {
+              cpu.completeSyscall(err ? 5n : 0x1_0000_0007n, undefined, err);
+              expect(uc.emuStart(cpu.pc(), CODE + BigInt(code.length))).toBe(UcErr.OK);
+            }
+            const before = Number(uc.regRead(REG.RBX)) & 0x8d5, after = Number(uc.regRead(REG.RCX)) & 0x8d5;
+            expect({ name, a, b, err, flags: after }).toEqual({ name, a, b, err, flags: (before & ~1) | (err ? 1 : 0) });
+            expect(uc.regRead(REG.RAX)).toBe(err ? 5n : 0x1_0000_0007n);
+            expect(uc.regRead(REG.RDX)).toBe(rdxAtSyscall);
+            cases++;
+          }
+        }
+      }
+      expect(cases).toBe(Object.keys(ops).length * values.length * 2);
+      uc.close();
+    });
+  }
+});
+
+describe('arm64 syscall results keep N, Z and V', () => {
+  for (const [mapped, parked] of [[true, false], [false, false], [true, true]]) {
+    const title = parked ? 'set outside the hook (completeSyscall)' : mapped ? 'with the registers mapped as memory' : 'through register batches';
+    it(title, () => {
+      if (!mapped) process.env.BSDEMU_REGVIEW = '0';
+      const cpu = new Aarch64Cpu();
+      delete process.env.BSDEMU_REGVIEW;
+      expect(cpu.registerView !== undefined).toBe(mapped && process.arch === 'x64');
+      const uc = cpu.uc;
+      uc.memMap(CODE, 0x1000, UC_PROT.ALL);
+      // svc #0; mrs x9, nzcv
+      const code = [0x01, 0x00, 0x00, 0xd4, 0x09, 0x42, 0x3b, 0xd5];
+      uc.memWrite(CODE, Uint8Array.from(code));
+      let error = false;
+      cpu.onSyscall(() => {
+        expect(cpu.syscallArgs()).toBe(20);
+        expect(cpu.args[1]).toBe(0x1234n);
+        if (parked) uc.emuStop();
+        else cpu.syscallReturn(error ? 9 : 0x1_0000_0005n, error ? undefined : 77n, error);
+      });
+      for (const nzcv of [0n, 0xf0000000n, 0x20000000n, 0xd0000000n, 0x90000000n]) {
+        for (const err of [false, true]) {
+          error = err;
+          uc.regWrite(A64.X8, 20n);
+          uc.regWrite(A64.X1, 0x1234n);
+          uc.regWrite(A64.NZCV, nzcv);
+          expect(uc.emuStart(CODE, CODE + 8n)).toBe(UcErr.OK);
+          if (parked) {
+            cpu.completeSyscall(err ? 9n : 0x1_0000_0005n, err ? undefined : 77n, err);
+            expect(uc.emuStart(uc.regRead(A64.PC), CODE + 8n)).toBe(UcErr.OK);
+          }
+          const C = 0x20000000n;
+          expect({ nzcv, err, got: uc.regRead(A64.X0 + 9) }).toEqual({ nzcv, err, got: (nzcv & ~C) | (err ? C : 0n) });
+          expect(uc.regRead(A64.X0)).toBe(err ? 9n : 0x1_0000_0005n);
+          expect(uc.regRead(A64.X1)).toBe(err ? 0x1234n : 77n);
+        }
+      }
+      uc.close();
+    });
+  }
 });

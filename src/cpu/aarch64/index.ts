@@ -6,6 +6,7 @@ import type { GuestMemory } from '../../mmap/api.js';
 import { CPU_MODEL, EXCP, REG, xreg } from './regs.js';
 import { aarch64Sigcode } from './sigcode.js';
 import { buildFrame, restoreFrame, UCONTEXT_SIZE } from './signal.js';
+import { ArmEnv } from './armenv.js';
 
 const PSR_C = 1n << 29n; // NZCV carry (sys/arm64/include/armreg.h PSR_C)
 const SYS_syscall = 0n, SYS___syscall = 198n;
@@ -65,16 +66,19 @@ export class Aarch64Cpu implements Cpu {
   private readonly out = new BigUint64Array(9);
   readonly args = this.out.subarray(1);
   /** cpu_fetch_syscall_args clears td_retval[1]: a syscall that sets no second word returns x1 = 0. */
-  readonly rv1 = 0n;
   private nzcv = 0n;
   private syscallFn?: () => void;
   /** Inside the svc hook the pc is already past the svc; pc() still reports the svc itself. */
   private inSyscall = false;
   private faultFn?: (f: CpuFault) => void;
+  /** The registers as memory, when found (armenv.ts): the syscall path then makes no FFI call. */
+  private readonly env?: ArmEnv;
+  private readonly outWords = new Uint32Array(this.out.buffer);
 
   constructor() {
     this.uc = new Unicorn(UC_ARCH.ARM64, UC_MODE.ARM);
     this.uc.setCpuModel(CPU_MODEL.A72);
+    this.env = ArmEnv.find(this.uc);
     this.argBatch = this.uc.batch([REG.X8, ...[0, 1, 2, 3, 4, 5, 6, 7].map(xreg), REG.NZCV]);
     this.okBatch = this.uc.batch([REG.X0, REG.X1, REG.NZCV]);
     this.errBatch = this.uc.batch([REG.X0, REG.NZCV]);
@@ -98,7 +102,21 @@ export class Aarch64Cpu implements Cpu {
     });
   }
 
-  syscallArgs(): bigint {
+  /** The syscall path's register view (armenv.ts), if it is in use. */
+  get registerView(): ArmEnv | undefined { return this.env; }
+
+  syscallArgs(): number {
+    const env = this.env;
+    if (env) {
+      // x8 is the number (a u_int, as sa->code); syscall(0) and __syscall(198) take it from x0 and
+      // shift the arguments down (cpu_fetch_syscall_args).
+      const w = env.w, o = this.outWords;
+      const nr = w[16];
+      const from = nr === 0 || nr === 198 ? 2 : 0;
+      o[0] = from ? w[0] : nr; o[1] = from ? w[1] : w[17];
+      for (let i = 2; i < 18; i++) o[i] = from + i - 2 < 16 ? w[from + i - 2] : 0;
+      return o[0];
+    }
     const v = this.argBatch.read();
     const out = this.out;
     this.nzcv = v[9];
@@ -112,28 +130,52 @@ export class Aarch64Cpu implements Cpu {
       out[0] = nr;
       for (let i = 1; i < 9; i++) out[i] = v[i];
     }
-    return out[0];
+    return Number(out[0] & 0xffffffffn);
   }
 
-  syscallReturn(v0: bigint, v1: bigint, error: boolean): void {
-    // cpu_set_syscall_retval (sys/arm64/arm64/vm_machdep.c): error = C set and x0 = errno.
+  /**
+   * cpu_set_syscall_retval (sys/arm64/arm64/vm_machdep.c): error = C set and x0 = errno; x1 =
+   * td_retval[1], which starts at 0. Inside the syscall hook only (see completeSyscall).
+   */
+  syscallReturn(v0: number | bigint, v1: bigint | undefined, error: boolean): void {
+    const env = this.env;
+    if (!env) {
+      this.batchReturn(v0, v1, error);
+      return;
+    }
+    const w = env.w;
+    if (typeof v0 === 'number') {
+      w[0] = v0 >>> 0;
+      w[1] = Math.floor(v0 / 4294967296) >>> 0;
+    } else {
+      env.q[0] = BigInt.asUintN(64, v0);
+    }
+    if (!error) {
+      if (v1 === undefined) { w[2] = 0; w[3] = 0; } else env.q[1] = BigInt.asUintN(64, v1);
+    }
+    env.setCarry(error);
+  }
+
+  /** The result in one register batch, with `nzcv` (as the caller had it) read before. */
+  private batchReturn(v0: number | bigint, v1: bigint | undefined, error: boolean): void {
     if (error) {
       const b = this.errBatch.values;
-      b[0] = v0;
+      b[0] = BigInt(v0);
       b[1] = this.nzcv | PSR_C;
       this.errBatch.write();
     } else {
       const b = this.okBatch.values;
-      b[0] = BigInt.asUintN(64, v0);
-      b[1] = BigInt.asUintN(64, v1);
+      b[0] = BigInt.asUintN(64, BigInt(v0));
+      b[1] = v1 === undefined ? 0n : BigInt.asUintN(64, v1);
       b[2] = this.nzcv & ~PSR_C;
       this.okBatch.write();
     }
   }
 
+  /** Outside the hook (a parked thread resuming): through Unicorn, as on amd64. */
   completeSyscall(v0: bigint, v1: bigint | undefined, error: boolean): void {
     this.nzcv = this.uc.regRead(REG.NZCV);
-    this.syscallReturn(v0, v1 ?? 0n, error);
+    this.batchReturn(v0, v1, error);
   }
 
   setupThread(ctx: UcContext, start: bigint, arg: bigint, stackBase: bigint, stackSize: bigint, tls: bigint | undefined): void {

@@ -6,6 +6,7 @@ import { Errno, E } from '../../abi/errno.js';
 import type { GuestMemory } from '../../mmap/api.js';
 import { REG, INS_SYSCALL } from './regs.js';
 import { amd64Sigcode } from './sigcode.js';
+import { ARITH_FLAGS, X86Env } from './x86env.js';
 
 const CF = 1; // carry flag in RFLAGS
 const PSL_USER = 0x202n; // IF | reserved bit 1 (sys/amd64/include/psl.h)
@@ -62,8 +63,11 @@ export class Amd64Cpu implements Cpu {
   private readonly errBatch: RegBatch;
   private readonly out = new BigUint64Array(9);
   readonly args = this.out.subarray(1);
-  rv1 = 0n;
   private fault?: CpuFault;
+  /** The registers as memory, when found (x86env.ts): the syscall path then makes no FFI call. */
+  private readonly env?: X86Env;
+  /** The syscall path's register view (x86env.ts), if it is in use. */
+  get registerView(): X86Env | undefined { return this.env; }
 
   constructor() {
     this.uc = new Unicorn(UC_ARCH.X86, UC_MODE.MODE_64);
@@ -73,6 +77,8 @@ export class Amd64Cpu implements Cpu {
     this.argWords = new Uint32Array(this.argBatch.values.buffer);
     this.okWords = new Uint32Array(this.okBatch.values.buffer);
     this.errWords = new Uint32Array(this.errBatch.values.buffer);
+    this.outWords = new Uint32Array(this.out.buffer);
+    this.env = X86Env.find(this.uc);
   }
 
   /** RFLAGS at the syscall (its upper half is always zero), as a number: no BigInt on the fast path. */
@@ -81,15 +87,33 @@ export class Amd64Cpu implements Cpu {
   private readonly argWords: Uint32Array;
   private readonly okWords: Uint32Array;
   private readonly errWords: Uint32Array;
+  private readonly outWords: Uint32Array;
 
-  syscallArgs(): bigint {
+  syscallArgs(): number {
+    const env = this.env;
+    if (env) {
+      const w = env.w;
+      // FreeBSD takes the number from eax (sa->code is a u_int).
+      if (w[0] !== 0 && w[0] !== 198) {
+        // rax and the six register arguments rdi rsi rdx r10 r8 r9, copied as u32 words (no BigInt).
+        const o = this.outWords;
+        o[0] = w[0]; o[1] = w[1];
+        o[2] = w[14]; o[3] = w[15];
+        o[4] = w[12]; o[5] = w[13];
+        o[6] = w[4]; o[7] = w[5];
+        o[8] = w[20]; o[9] = w[21];
+        o[10] = w[16]; o[11] = w[17];
+        o[12] = w[18]; o[13] = w[19];
+        o[14] = 0; o[15] = 0; o[16] = 0; o[17] = 0;
+        return w[0];
+      }
+    }
     const v = this.argBatch.read();
     const out = this.out;
     const w = this.argWords;
     this.flags = w[16]; // v[8]: RFLAGS
-    this.rv1 = v[3]; // cpu_fetch_syscall_args: td_retval[1] = frame->tf_rdx
-    if (w[1] === 0 && (w[0] === 0 || w[0] === 198)) { // rax is SYS_syscall or SYS___syscall
-      const nr = v[0];
+    if (w[0] === 0 || w[0] === 198) { // eax is SYS_syscall or SYS___syscall
+      const nr = BigInt(w[0]);
       // Indirect: the number is the first argument; the rest shift down and the last comes from the
       // stack above the return address (cpu_fetch_syscall_args).
       out[0] = nr === SYS___syscall ? v[1] : BigInt.asUintN(32, v[1]);
@@ -100,30 +124,61 @@ export class Amd64Cpu implements Cpu {
       out[8] = stack ? stack.readBigUInt64LE(16) : 0n;
     } else {
       // rax and at most six register arguments (amd64), copied as raw words.
-      out.set(v.subarray(0, 7));
-      out[7] = 0n; out[8] = 0n;
+      const o = this.outWords;
+      for (let i = 0; i < 14; i++) o[i] = w[i];
+      o[14] = 0; o[15] = 0; o[16] = 0; o[17] = 0;
     }
-    return out[0];
+    return this.outWords[0];
   }
 
-  syscallReturn(v0: bigint, v1: bigint, error: boolean): void {
+  /**
+   * cpu_set_syscall_retval (sys/amd64/amd64/vm_machdep.c): rax = result or errno, rdx = the second
+   * word (td_retval[1] starts as the caller's rdx, so `v1` undefined leaves it), carry = error; the
+   * other flags stay as the caller had them. Inside the syscall hook only (see completeSyscall).
+   */
+  syscallReturn(v0: number | bigint, v1: bigint | undefined, error: boolean): void {
+    const env = this.env;
+    if (!env) {
+      this.batchReturn(v0, v1 ?? this.argBatch.values[3], error);
+      return;
+    }
+    const w = env.w;
+    if (typeof v0 === 'number') {
+      w[0] = v0 >>> 0;
+      w[1] = Math.floor(v0 / 4294967296) >>> 0;
+    } else {
+      env.q[0] = BigInt.asUintN(64, v0);
+    }
+    if (!error && v1 !== undefined) env.q[2] = BigInt.asUintN(64, v1);
+    let f = env.arith();
+    if (f < 0) f = Number(this.uc.regRead(REG.EFLAGS) & 0xffffn) & ARITH_FLAGS;
+    if ((f & CF) !== (error ? CF : 0)) env.setArith(error ? f | CF : f & ~CF);
+  }
+
+  /** The result in one register batch, with `flags` (RFLAGS as the caller had it) read before. */
+  private batchReturn(v0: number | bigint, v1: bigint, error: boolean): void {
     if (error) {
       const b = this.errBatch.values;
-      b[0] = v0;
+      b[0] = BigInt(v0);
       this.errWords[2] = (this.flags | CF) >>> 0; this.errWords[3] = 0; // b[1]: RFLAGS
       this.errBatch.write();
     } else {
       const b = this.okBatch.values;
-      b[0] = BigInt.asUintN(64, v0);
+      b[0] = BigInt.asUintN(64, BigInt(v0));
       b[1] = BigInt.asUintN(64, v1);
       this.okWords[4] = (this.flags & ~CF) >>> 0; this.okWords[5] = 0; // b[2]: RFLAGS
       this.okBatch.write();
     }
   }
 
+  /**
+   * Outside the hook (a parked thread resuming) the register view does not apply: between runs QEMU
+   * keeps the flags in eflags, not in the lazy cc_* fields (x86_cpu_exec_enter/exit), so this goes
+   * through Unicorn.
+   */
   completeSyscall(v0: bigint, v1: bigint | undefined, error: boolean): void {
     this.flags = Number(this.uc.regRead(REG.EFLAGS) & 0xffffffffn);
-    this.syscallReturn(v0, v1 ?? this.uc.regRead(REG.RDX), error);
+    this.batchReturn(v0, v1 ?? this.uc.regRead(REG.RDX), error);
   }
 
   setupThread(ctx: UcContext, start: bigint, arg: bigint, stackBase: bigint, stackSize: bigint, tls: bigint | undefined): void {
