@@ -27,6 +27,8 @@ await esbuild.build({
   target: 'node20',
   // koffi loads its native module by a computed path: keep it a normal import.
   external: ['koffi'],
+  // elfy's parser loads node:assert (~8 ms of start-up) for a check in code bsdemu never calls.
+  alias: { assert: join(root, 'scripts', 'shims', 'assert.cjs') },
   // The sources are ES modules that find files next to themselves through import.meta.url.
   define: { 'import.meta.url': '__bsdemuModuleUrl' },
   banner: { js: "const __bsdemuModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -1,11 +1,10 @@
 // Reads and validates a FreeBSD ELF executable. elfy parses the program headers; the identification
 // checks are ours (elfy reads OSABI from the wrong byte, and trusts offsets).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import elfyModule from 'elfy';
 
-const require = createRequire(import.meta.url);
 // elfy is CommonJS without types: only its Parser's header and program-header readers are used.
-const elfy = require('elfy') as {
+const elfy = elfyModule as {
   Parser: new () => {
     parseHeader(buf: Buffer): ElfyHeader;
     parsePrograms(buf: Buffer, h: ElfyHeader): ElfyProgram[];

@@ -4,7 +4,6 @@
 //
 // Scheduling is emulated: every guest thread runs on the emulator's one host thread, so policies and
 // priorities are remembered and reported back, never applied to the host.
-import { randomBytes } from 'node:crypto';
 import { Errno, E, hostErrno } from '../abi/errno.js';
 import { HOST_O, O } from '../abi/fcntl.js';
 import { check, cpath, hostLibc, lastErrno } from '../host/libc.js';
@@ -14,6 +13,7 @@ import { currentPid } from '../kernel/spawn.js';
 import { installHost } from './file.js';
 import { int, long, ptr } from './args.js';
 import { sys, type SyscallCtx, type SyscallDef } from './types.js';
+import { hostRandomBytes } from '../host/random.js';
 
 // sys/sys/sched.h
 const SCHED_FIFO = 1, SCHED_OTHER = 2, SCHED_RR = 3;
@@ -268,11 +268,17 @@ function doKenv(c: SyscallCtx, what: number, nameAddr: number, valAddr: number, 
 // ---- uuidgen (kern_uuid.c): version-1 (time-based) uuids, consecutive timestamps for a batch ----
 const UUID_GREGORIAN_OFFSET = 0x01b21dd213814000n; // 100 ns units from 1582-10-15 to 1970-01-01
 let uuidLast = 0n;
-let uuidClockSeq = randomBytes(2).readUInt16LE(0) & 0x3fff;
-const uuidNode = (() => { const n = randomBytes(6); n[0] |= 0x01; return n; })(); // multicast bit: not a MAC
+/** The clock sequence and node id, random per process (chosen at the first uuidgen). */
+let uuidClockSeq = -1;
+let uuidNode: Buffer = Buffer.alloc(6);
 
 function doUuidgen(c: SyscallCtx, addr: number, count: number): number {
   if (count < 1 || count > 2048) throw new Errno(E.EINVAL);
+  if (uuidClockSeq < 0) {
+    uuidClockSeq = hostRandomBytes(2).readUInt16LE(0) & 0x3fff;
+    uuidNode = hostRandomBytes(6);
+    uuidNode[0] |= 0x01; // the multicast bit: not a MAC address
+  }
   const now = BigInt(Date.now()) * 10000n + UUID_GREGORIAN_OFFSET;
   if (now <= uuidLast) uuidClockSeq = (uuidClockSeq + 1) & 0x3fff;
   let t = now;
