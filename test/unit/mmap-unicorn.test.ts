@@ -135,8 +135,12 @@ describe('AddressSpace on Unicorn', () => {
     expect(as.readU8(data)).toBe(1);
     as.mprotect(data, T, PROT.READ);
     expect(uc.emuStart(BigInt(code), BigInt(code + 3))).toBe(UcErr.WRITE_PROT);
+    // PROT_NONE pages are not in Unicorn at all; the page flags still say SEGV_ACCERR.
     as.mprotect(data, T, PROT.NONE);
-    expect(uc.emuStart(BigInt(code), BigInt(code + 3))).toBe(UcErr.WRITE_PROT);
+    expect(uc.emuStart(BigInt(code), BigInt(code + 3))).toBe(UcErr.WRITE_UNMAPPED);
+    expect(as.faultKind(data, true, false)).toBe('SEGV_ACCERR');
+    as.mprotect(data, T, PROT.READ | PROT.WRITE);
+    expect(uc.emuStart(BigInt(code), BigInt(code + 3))).toBe(UcErr.OK);
     as.munmap(data, T);
     expect(uc.emuStart(BigInt(code), BigInt(code + 3))).toBe(UcErr.WRITE_UNMAPPED);
   });
