@@ -1,6 +1,7 @@
 // Host machine code that bsdemu writes itself: a few x86-64 stubs that Unicorn's translated code calls
 // where a JavaScript callback would cost a trip through koffi (the preemption check at every block) or
-// where libunicorn 2.0.x needs a fix (storepatch.ts). Only on x86-64 hosts; callers fall back otherwise.
+// where libunicorn 2.0.x needs a fix (storepatch.ts), and the watchdog's timekeeping thread (a Node
+// worker would cost ~50 ms and ~10 MB to start). Only on x86-64 hosts; callers fall back otherwise.
 import koffi from 'koffi';
 import { HOST_MAP, HOST_PROT, hostMmap, hostMprotect, hostMunmap, hostPageSize } from '../host/hostmem.js';
 

@@ -81,8 +81,12 @@ function load(): Lib {
     throw new LibUnicornMissing(`cannot load ${path}: ${(e as Error).message}`);
   }
   const f = (sig: string) => h.func(sig);
-  const cbVoid = koffi.proto('void bsdemu_cb_void(void *uc, void *user)');
-  const cbIntr = koffi.proto('void bsdemu_cb_intr(void *uc, uint32_t intno, void *user)');
+  // The syscall hooks' callbacks run once per guest syscall: they declare no argument they do not use
+  // (the C caller passes them all the same; the callee just leaves them), so that koffi makes no
+  // pointer object per call. The engine pointer before intno is read as its low half for the same
+  // reason.
+  const cbVoid = koffi.proto('void bsdemu_cb_void(void)');
+  const cbIntr = koffi.proto('void bsdemu_cb_intr(uint32_t uc_low, uint32_t intno)');
   const cbMem = koffi.proto('bool bsdemu_cb_mem(void *uc, int type, uint64_t addr, int size, int64_t value, void *user)');
   const cbBool = koffi.proto('bool bsdemu_cb_bool(void *uc, void *user)');
   lib = {

@@ -28,6 +28,11 @@ const PARITY = Uint8Array.from({ length: 256 }, (_, b) => {
   return n & 1 ? 0 : CC_P;
 });
 
+/** The sign bit of a `bits`-wide value given as low and high words. */
+function sign(bits: number, lo: number, hi: number): number {
+  return bits === 64 ? hi >>> 31 : (lo >>> (bits - 1)) & 1;
+}
+
 export class X86Env {
   /** The state as u32 words (little-endian hosts) and as u64 words. */
   readonly w: Uint32Array;
@@ -114,8 +119,7 @@ export class X86Env {
     const mask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
     const dlo = (w[W_CC_DST] & mask) >>> 0, dhi = bits === 64 ? w[W_CC_DST + 1] : 0;
     const slo = (w[W_CC_SRC] & mask) >>> 0, shi = bits === 64 ? w[W_CC_SRC + 1] : 0;
-    const sign = (lo: number, hi: number) => (bits === 64 ? hi >>> 31 : (lo >>> (bits - 1)) & 1);
-    let f = PARITY[dlo & 0xff] | ((dlo | dhi) === 0 ? CC_Z : 0) | (sign(dlo, dhi) ? CC_S : 0);
+    let f = PARITY[dlo & 0xff] | ((dlo | dhi) === 0 ? CC_Z : 0) | (sign(bits, dlo, dhi) ? CC_S : 0);
     if (family === CC_OP_LOGIC) return f;
     // AF and CF/OF need the operands back: src1 from the result and src2 (AF = bit 4 of their carries).
     let s1lo: number, s2lo: number;
@@ -128,13 +132,13 @@ export class X86Env {
         s1lo = ((dlo - slo) & mask) >>> 0;
         s1hi = bits === 64 ? (dhi - shi - (dlo < slo ? 1 : 0)) >>> 0 : 0;
         if (dhi < s1hi || (dhi === s1hi && dlo < s1lo)) f |= CC_C;
-        if (sign((~(s1lo ^ s2lo) & (s1lo ^ dlo)) >>> 0, (~(s1hi ^ s2hi) & (s1hi ^ dhi)) >>> 0)) f |= CC_O;
+        if (sign(bits, (~(s1lo ^ s2lo) & (s1lo ^ dlo)) >>> 0, (~(s1hi ^ s2hi) & (s1hi ^ dhi)) >>> 0)) f |= CC_O;
       } else {
         const sum = dlo + slo;
         s1lo = (sum & mask) >>> 0;
         s1hi = bits === 64 ? (dhi + shi + (sum > 0xffffffff ? 1 : 0)) >>> 0 : 0;
         if (s1hi < s2hi || (s1hi === s2hi && s1lo < s2lo)) f |= CC_C;
-        if (sign(((s1lo ^ s2lo) & (s1lo ^ dlo)) >>> 0, ((s1hi ^ s2hi) & (s1hi ^ dhi)) >>> 0)) f |= CC_O;
+        if (sign(bits, ((s1lo ^ s2lo) & (s1lo ^ dlo)) >>> 0, ((s1hi ^ s2hi) & (s1hi ^ dhi)) >>> 0)) f |= CC_O;
       }
     } else {
       // INC/DEC: cc_dst = result, cc_src = the carry from before (they leave CF alone).
