@@ -31,16 +31,18 @@ export async function run(proc: Process): Promise<number> {
     process.on(name, fn);
     return [name, fn] as const;
   });
-  // The watchdog costs a host thread and a block hook (and where bsdemu writes no machine code, a Node
-  // worker: ~50 ms): only programs that need it pay (several threads, or a run long enough that host
-  // signals must get through a compute loop).
-  let watchdog: Watchdog | undefined;
+  // The watchdog: a host thread and a block hook. It starts with the program where it is cheap, so no
+  // translated code has to be dropped for the hook later (Go's runtime start would be translated
+  // twice). Where it needs a Node worker (~50 ms) only programs that need it pay: several threads, or
+  // a run long enough that host signals must get through a compute loop.
+  const traceSched = proc.opts.debug.has('sched');
+  const newWatchdog = () => new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
+  let watchdog: Watchdog | undefined = Watchdog.cheap ? newWatchdog() : undefined;
   const started = Date.now();
   let lastYield = started;
   /** The thread whose turn it is, and when the turn began. */
   let turnOf: unknown;
   let turnStart = started;
-  const traceSched = proc.opts.debug.has('sched');
 
   try {
     for (;;) {
@@ -77,7 +79,7 @@ export async function run(proc: Process): Promise<number> {
       if (hasDeliverable(proc, t) && !deliverSignals(proc, t)) break;
       if (proc.exit) break;
       fault = undefined;
-      if (!watchdog && (sched.threads.size > 1 || Date.now() - started > WATCHDOG_AFTER_MS)) watchdog = new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
+      if (!watchdog && (sched.threads.size > 1 || Date.now() - started > WATCHDOG_AFTER_MS)) watchdog = newWatchdog();
       // A turn spans the runs its thread keeps (signals to itself, sigreturn): the slice is the turn's.
       watchdog?.arm(Math.max(MIN_SLICE_MS, sliceMs(sched) - (Date.now() - turnStart)));
       if (proc.wantPrecisePc) cpu.uc.ensurePreciseFaultPc(() => proc.vm.invalidateCode());
@@ -122,7 +124,7 @@ export async function run(proc: Process): Promise<number> {
   return proc.hostExitCode();
 }
 
-/** A single-threaded program gets the watchdog once it has run this long. */
+/** A single-threaded program gets a worker watchdog once it has run this long. */
 const WATCHDOG_AFTER_MS = 200;
 
 /** The shortest run: a thread always gets this long, so it can reach a point where it can be preempted. */

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import koffi from 'koffi';
 import type { Unicorn } from '../cpu/unicorn.js';
-import { tickerThreadFn } from '../cpu/hostcode.js';
+import { hostCodeSupported, tickerThreadFn } from '../cpu/hostcode.js';
 import { HOST_MAP, HOST_PROT, hostMmap, hostPageSize } from '../host/hostmem.js';
 import { symbolAddresses } from '../host/symbols.js';
 import { F } from './watchdog-shared.js';
@@ -25,6 +25,8 @@ interface Timekeeper {
 }
 
 export class Watchdog {
+  /** Whether starting one costs next to nothing (a bare host thread, not a Node worker). */
+  static readonly cheap = hostCodeSupported;
   private readonly keeper: Timekeeper;
   private readonly flag: BigUint64Array;
   private readonly idle: bigint;
