@@ -64,6 +64,8 @@ export class Process {
   exit?: ExitStatus;
   /** Syscalls already reported as unimplemented (-d unimp reports each once). */
   readonly unimpReported = new Set<number>();
+  /** The program is known to start threads at once (Go): the run loop's watchdog starts with it. */
+  startsThreads = false;
   /** The guest catches a fault signal: the run loop makes fault pcs precise (Unicorn.ensurePreciseFaultPc). */
   wantPrecisePc = false;
   /** A host-side error during a syscall the emulator did not expect; reported once each. */

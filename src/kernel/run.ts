@@ -31,13 +31,14 @@ export async function run(proc: Process): Promise<number> {
     process.on(name, fn);
     return [name, fn] as const;
   });
-  // The watchdog: a host thread and a block hook. It starts with the program where it is cheap, so no
-  // translated code has to be dropped for the hook later (Go's runtime start would be translated
-  // twice). Where it needs a Node worker (~50 ms) only programs that need it pay: several threads, or
-  // a run long enough that host signals must get through a compute loop.
+  // The watchdog: a host thread and a block hook, which costs a call per translated block (~5–10% of
+  // C compute, up to ~40% of Go's short blocks). Only programs that need it pay: several threads, or a
+  // run long enough that host signals must get through a compute loop. It starts with a program known
+  // to start threads at once (Go) where it is cheap to start: the hook must precede translation, so
+  // a later start drops the code translated so far (Go's runtime start, ~45 ms, would run twice).
   const traceSched = proc.opts.debug.has('sched');
   const newWatchdog = () => new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
-  let watchdog: Watchdog | undefined = Watchdog.cheap ? newWatchdog() : undefined;
+  let watchdog: Watchdog | undefined = Watchdog.cheap && proc.startsThreads ? newWatchdog() : undefined;
   const started = Date.now();
   let lastYield = started;
   /** The thread whose turn it is, and when the turn began. */
@@ -124,7 +125,7 @@ export async function run(proc: Process): Promise<number> {
   return proc.hostExitCode();
 }
 
-/** A single-threaded program gets a worker watchdog once it has run this long. */
+/** A single-threaded program gets the watchdog once it has run this long. */
 const WATCHDOG_AFTER_MS = 200;
 
 /** The shortest run: a thread always gets this long, so it can reach a point where it can be preempted. */

@@ -65,6 +65,8 @@ export interface ElfImage {
   interp?: string;
   /** __FreeBSD_version from the ABI note, if present. */
   osrel?: number;
+  /** A Go program (it starts several threads at once: the run loop's watchdog starts with it). */
+  go: boolean;
 }
 
 export const PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_PHDR = 6, PT_TLS = 7;
@@ -170,29 +172,40 @@ export function parseElf(path: string, data: Buffer): ElfImage {
 
   return {
     path, data, type, machine, entry: Number(data.readBigUInt64LE(24)), flags: data.readUInt32LE(48),
-    phoff, phentsize, phnum, segments, interp, osrel,
+    phoff, phentsize, phnum, segments, interp, osrel, go: isGoProgram(data, segments),
   };
 }
 
-/** The FreeBSD ABI note (NT_FREEBSD_ABI_TAG, name "FreeBSD") in any PT_NOTE: its desc is osreldate. */
-function findAbiNote(data: Buffer, segments: Segment[]): number | undefined {
+/** Every note in the PT_NOTE segments: owner name, type and where its desc lies in `data`. */
+function* notes(data: Buffer, segments: Segment[]): Generator<{ name: string; type: number; desc: number; descsz: number }> {
   for (const s of segments) {
     if (s.type !== PT_NOTE) continue;
     let p = s.offset;
     const end = Math.min(s.offset + s.filesz, data.length);
     while (p + 12 <= end) {
-      const namesz = data.readUInt32LE(p), descsz = data.readUInt32LE(p + 4), ntype = data.readUInt32LE(p + 8);
+      const namesz = data.readUInt32LE(p), descsz = data.readUInt32LE(p + 4), type = data.readUInt32LE(p + 8);
       const name = p + 12;
       const desc = name + ((namesz + 3) & ~3);
       const next = desc + ((descsz + 3) & ~3);
       if (next > end) break;
-      if (ntype === NT_FREEBSD_ABI_TAG && namesz === 8 && data.toString('latin1', name, name + 7) === 'FreeBSD' && descsz >= 4) {
-        return data.readUInt32LE(desc);
-      }
+      yield { name: data.toString('latin1', name, name + namesz).replace(/\0+$/, ''), type, desc, descsz };
       p = next;
     }
   }
+}
+
+/** The FreeBSD ABI note (NT_FREEBSD_ABI_TAG, name "FreeBSD"): its desc is osreldate. */
+function findAbiNote(data: Buffer, segments: Segment[]): number | undefined {
+  for (const n of notes(data, segments)) {
+    if (n.type === NT_FREEBSD_ABI_TAG && n.name === 'FreeBSD' && n.descsz >= 4) return data.readUInt32LE(n.desc);
+  }
   return undefined;
+}
+
+/** A Go program: its linker writes a build ID note owned by "Go" (cmd/link, .note.go.buildid). */
+function isGoProgram(data: Buffer, segments: Segment[]): boolean {
+  for (const n of notes(data, segments)) if (n.name === 'Go') return true;
+  return false;
 }
 
 export function loadElf(path: string): ElfImage {
