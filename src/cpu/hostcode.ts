@@ -69,21 +69,48 @@ export function preemptStub(stop: bigint): { fn: bigint; flag: bigint } | undefi
 }
 
 /**
- * A trampoline that records the stack pointer at its entry in a word, then jumps to `target` with the
- * arguments untouched: the hook callback that wraps a koffi callback, so that the JS side can look at
- * the native stack of the Unicorn helper that called it (see Unicorn.hookMemInvalid). Returns the
- * trampoline's address and the word's.
+ * The invalid-memory hook's callback `bool cb(uc, type, addr, size, value, user)`: records the stack
+ * pointer at its entry in a word, so that the JS side can look at the native stack of the Unicorn
+ * helper that called it (Unicorn.hookMemInvalid), then calls `target` with the arguments untouched and
+ * returns its result. With `exit`, an unhandled write (UC_MEM_WRITE_UNMAPPED 20, WRITE_PROT 22) does not
+ * return: it calls `exit.stop(exit.uc)` (uc_emu_stop) and leaves the helper through
+ * `exit.loopExit(exit.cpu)` (cpu_loop_exit), as Unicorn's own load path does; its store path returns
+ * instead and counts on a check of the exit flag after every guest store (Unicorn.disableMidBlockExits).
+ * Returns the trampoline's address and the word's.
  */
-export function spRecorder(target: bigint): { fn: bigint; sp: bigint } | undefined {
+export function faultTrampoline(target: bigint, exit?: { stop: bigint; uc: bigint; loopExit: bigint; cpu: bigint }): { fn: bigint; sp: bigint } | undefined {
   if (!hostCodeSupported) return undefined;
   const page = allocCodePage();
   if (page === undefined) return undefined;
   const data = hostMmap(0, hostPageSize(), HOST_PROT.READ | HOST_PROT.WRITE, HOST_MAP.PRIVATE | HOST_MAP.ANON, -1, 0);
-  const code = Uint8Array.from([
-    0x48, 0xb8, ...u64le(BigInt(data)), // movabs $word,%rax
-    0x48, 0x89, 0x20, //                 mov %rsp,(%rax)
-    0x48, 0xb8, ...u64le(target), //     movabs $target,%rax
-    0xff, 0xe0, //                       jmp *%rax
+  const record = [
+    0x48, 0xb8, ...u64le(BigInt(data)), //   movabs $word,%rax
+    0x48, 0x89, 0x20, //                     mov %rsp,(%rax)
+  ];
+  const code = Uint8Array.from(!exit ? [
+    ...record,
+    0x48, 0xb8, ...u64le(target), //         movabs $target,%rax
+    0xff, 0xe0, //                           jmp *%rax
+  ] : [
+    ...record,
+    0x53, //                                 push %rbx           (also aligns the stack)
+    0x89, 0xf3, //                           mov %esi,%ebx       the access type
+    0x48, 0xb8, ...u64le(target), //         movabs $target,%rax
+    0xff, 0xd0, //                           call *%rax
+    0x84, 0xc0, //                           test %al,%al
+    0x75, 0x36, //                           jne 1f              handled
+    0x83, 0xfb, 0x14, //                     cmp $20,%ebx
+    0x74, 0x05, //                           je 2f
+    0x83, 0xfb, 0x16, //                     cmp $22,%ebx
+    0x75, 0x2c, //                           jne 1f              a load: Unicorn leaves itself
+    0x48, 0xbf, ...u64le(exit.uc), //     2: movabs $uc,%rdi
+    0x48, 0xb8, ...u64le(exit.stop), //      movabs $uc_emu_stop,%rax
+    0xff, 0xd0, //                           call *%rax
+    0x48, 0xbf, ...u64le(exit.cpu), //       movabs $cpu,%rdi
+    0x48, 0xb8, ...u64le(exit.loopExit), //  movabs $cpu_loop_exit,%rax
+    0xff, 0xd0, //                           call *%rax          (does not return)
+    0x5b, //                              1: pop %rbx
+    0xc3, //                                 ret
   ]);
   new Uint8Array(koffi.view(page, code.length)).set(code);
   sealCodePage(page);
@@ -92,23 +119,25 @@ export function spRecorder(target: bigint): { fn: bigint; sp: bigint } | undefin
 
 /**
  * A host thread's start routine `void *fn(void *block)` that keeps time for the run loop with no
- * JavaScript: every `nanosleep(block+48)` it counts a tick in word 0; once word 1 (a deadline in ticks,
- * 0 = none) is reached it stores 1 into the word whose address is word 4 (the preemption stub's flag)
- * and clears the deadline; it returns when word 2 becomes non-zero. Word 5 holds nanosleep's address,
- * words 6–7 the struct timespec of one tick. Returns the routine's address.
+ * JavaScript. The block holds 64-bit words: 0 ticks, 1 deadline in ticks (0 = none), 2 quit, 4 the
+ * address of a flag word, 5 nanosleep's address, 6–7 the struct timespec of one tick, 8 a function to
+ * call at the deadline (0 = none), 9 its argument. Every tick it counts; on every tick at or past the
+ * deadline it stores 1 into the flag and calls the function (uc_emu_stop(uc)): again each tick, until
+ * the run loop clears the deadline, so a stop that lands just before a run starts is not lost. It
+ * returns when the quit word becomes non-zero. Returns the routine's address.
  */
 export function tickerThreadFn(): bigint | undefined {
   if (!hostCodeSupported) return undefined;
   const page = allocCodePage();
   if (page === undefined) return undefined;
   const code = Uint8Array.from([
-    0x53, //                                  push %rbx  (also aligns the stack for the call)
+    0x53, //                                  push %rbx  (also aligns the stack for the calls)
     0x48, 0x89, 0xfb, //                      mov %rdi,%rbx
     0x48, 0x8d, 0x7b, 0x30, //             1: lea 0x30(%rbx),%rdi
     0x31, 0xf6, //                            xor %esi,%esi
     0xff, 0x53, 0x28, //                      call *0x28(%rbx)          nanosleep(&tick, NULL)
     0x48, 0x83, 0x7b, 0x10, 0x00, //          cmpq $0,0x10(%rbx)        quit?
-    0x75, 0x2c, //                            jne 3f
+    0x75, 0x33, //                            jne 3f
     0x48, 0x8b, 0x03, //                      mov (%rbx),%rax
     0x48, 0xff, 0xc0, //                      inc %rax
     0x48, 0x89, 0x03, //                      mov %rax,(%rbx)           ++ticks
@@ -119,8 +148,12 @@ export function tickerThreadFn(): bigint | undefined {
     0x72, 0xd9, //                            jb 1b                     not yet
     0x48, 0x8b, 0x4b, 0x20, //                mov 0x20(%rbx),%rcx
     0x48, 0xc7, 0x01, 0x01, 0, 0, 0, //       movq $1,(%rcx)            raise the flag
-    0x48, 0xc7, 0x43, 0x08, 0, 0, 0, 0, //    movq $0,0x8(%rbx)         deadline done
-    0xeb, 0xc4, //                            jmp 1b
+    0x48, 0x8b, 0x43, 0x40, //                mov 0x40(%rbx),%rax
+    0x48, 0x85, 0xc0, //                      test %rax,%rax
+    0x74, 0xc5, //                            je 1b
+    0x48, 0x8b, 0x7b, 0x48, //                mov 0x48(%rbx),%rdi
+    0xff, 0xd0, //                            call *%rax                stop(uc)
+    0xeb, 0xbd, //                            jmp 1b
     0x31, 0xc0, //                         3: xor %eax,%eax
     0x5b, //                                  pop %rbx
     0xc3, //                                  ret

@@ -4,7 +4,7 @@
 import koffi, { type TypeObject } from 'koffi';
 import { findLibUnicorn } from './libpath.js';
 import { applyStorePatch, storeFastPath } from './storepatch.js';
-import { hostCodeSupported, preemptStub, spRecorder } from './hostcode.js';
+import { faultTrampoline, hostCodeSupported, preemptStub } from './hostcode.js';
 import { symbolAddresses } from '../host/symbols.js';
 
 export const UC_ARCH = { ARM: 1, ARM64: 2, X86: 4 } as const;
@@ -217,6 +217,7 @@ export class Unicorn {
     const [idle] = libFunctionAddresses(['uc_errno']);
     const out = [0n];
     this.check(this.l.uc_hook_add_raw(this.uc, out, UC_HOOK.CODE, idle, null, 1n, 0n), 'uc_hook_add');
+    this.hasCodeHook = true;
   }
 
   close(): void {
@@ -336,7 +337,8 @@ export class Unicorn {
       },
       koffi.pointer(this.l.cbMem),
     );
-    const tramp = restore ? spRecorder(koffi.address(cb) as bigint) : undefined;
+    const exit = restore ? this.storeFaultExit() : undefined;
+    const tramp = restore ? faultTrampoline(koffi.address(cb) as bigint, exit) : undefined;
     if (!tramp) {
       this.preciseFaultPc = false;
       return this.addHook(UC_HOOK_MEM_INVALID, cb, 1n, 0n, []);
@@ -347,8 +349,70 @@ export class Unicorn {
     const hook = { handle: Number(out[0]), callback: cb };
     this.hooks.push(hook);
     this.preciseFaultPc = true;
+    this.storeFaultsExit = exit !== undefined;
     return hook;
   }
+
+  /** What the fault trampoline needs to leave a faulting store at once (hostcode.ts faultTrampoline). */
+  private storeFaultExit(): { stop: bigint; uc: bigint; loopExit: bigint; cpu: bigint } | undefined {
+    const cpu = this.cpuState();
+    if (!cpu || process.env.BSDEMU_MIDBLOCK_EXITS === '1') return undefined;
+    try {
+      const [stop, loopExit] = libFunctionAddresses(['uc_emu_stop', `cpu_loop_exit_${this.archSuffix()}`]);
+      return { stop, uc: this.handleAddress(), loopExit, cpu };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A faulting guest store leaves the CPU at once (the fault trampoline), as a faulting load does. */
+  private storeFaultsExit = false;
+
+  /**
+   * Unicorn 2.x follows every guest load and store in translated code with a check of the CPU's exit
+   * flag (tcg-op.c check_exit_request), for one reason: its store path returns from a faulting store
+   * and relies on that check to leave the block before the next instruction runs. The check costs
+   * every memory access a load, a compare and a branch, and it makes a stop requested from another
+   * thread land in the middle of a block, which Unicorn then restarts from its first instruction:
+   * instructions before the check run twice. Once faulting stores leave at once (storeFaultsExit),
+   * the flag Unicorn keeps for ARM IT blocks (uc->no_exit_request, found in check_exit_request's
+   * code) turns the check off for all code translated afterwards: call before any is. Returns whether
+   * it is off.
+   */
+  disableMidBlockExits(): boolean {
+    if (!this.storeFaultsExit || !this.midBlockExits) return !this.midBlockExits;
+    try {
+      const [fn] = libFunctionAddresses([`check_exit_request_${this.archSuffix()}`]);
+      // mov disp32(%rdi),%rax (tcg_ctx->uc); cmpb $0,disp32(%rax) (uc->no_exit_request)
+      const c = new Uint8Array(koffi.view(Number(fn), 16));
+      if (c[0] !== 0x48 || c[1] !== 0x8b || c[2] !== 0x87 || c[7] !== 0x80 || c[8] !== 0xb8 || c[13] !== 0x00) return false;
+      const off = c[9] | (c[10] << 8) | (c[11] << 16) | (c[12] << 24);
+      if (off <= 0 || off > 0x10000) return false;
+      new Uint8Array(koffi.view(Number(this.handleAddress()) + off, 1))[0] = 1;
+      this.midBlockExits = false;
+    } catch {
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether translated code checks the exit flag after each memory access (disableMidBlockExits). */
+  midBlockExits = true;
+
+  /**
+   * What another host thread calls to stop the CPU: uc_emu_stop and its argument. The CPU then stops at
+   * its next block boundary with the pc of the block it did not run (cpu_tb_exec synchronises it).
+   * Only while no exit check sits inside blocks (disableMidBlockExits) and no code hook is installed
+   * (with one, Unicorn leaves that pc stale); undefined otherwise.
+   */
+  asyncStop(): { fn: bigint; arg: bigint } | undefined {
+    if (this.midBlockExits || this.hasCodeHook) return undefined;
+    const [fn] = libFunctionAddresses(['uc_emu_stop']);
+    return { fn, arg: this.handleAddress() };
+  }
+
+  /** Whether a code hook is installed (addPcSyncHook). */
+  hasCodeHook = false;
 
   /** The suffix of libunicorn's per-target internal symbols. */
   private archSuffix(): string {

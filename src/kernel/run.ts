@@ -26,19 +26,24 @@ export async function run(proc: Process): Promise<number> {
   cpu.onSyscall(dispatcher.onSyscall);
   let fault: CpuFault | undefined;
   cpu.onFault((f) => { fault ??= f; });
+  // Before any code is translated: no exit checks inside blocks where Unicorn allows it (faster code,
+  // and the watchdog can stop the CPU from its own thread).
+  cpu.uc.disableMidBlockExits();
   const listeners = FORWARDED.map((name) => {
     const fn = () => postSignal(proc, { signo: SIG[name], code: SI.USER });
     process.on(name, fn);
     return [name, fn] as const;
   });
-  // The watchdog: a host thread and a block hook, which costs a call per translated block (~5–10% of
-  // C compute, up to ~40% of Go's short blocks). Only programs that need it pay: several threads, or a
-  // run long enough that host signals must get through a compute loop. It starts with a program known
-  // to start threads at once (Go) where it is cheap to start: the hook must precede translation, so
-  // a later start drops the code translated so far (Go's runtime start, ~45 ms, would run twice).
+  // The watchdog: a host thread that stops the CPU itself where Unicorn allows it (Unicorn.asyncStop),
+  // else one that arms a block hook, which costs a call per translated block (~5–10% of C compute, up
+  // to ~40% of Go's short blocks): then only programs that need it pay: several threads, or a run long
+  // enough that host signals must get through a compute loop. It starts at once where it is cheap and
+  // needs no hook, or for a program known to start threads at once (Go): a hook must precede
+  // translation, so a later start drops the code translated so far (Go's runtime start would run twice).
   const traceSched = proc.opts.debug.has('sched');
   const newWatchdog = () => new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
-  let watchdog: Watchdog | undefined = Watchdog.cheap && proc.startsThreads ? newWatchdog() : undefined;
+  const eager = Watchdog.cheap && (cpu.uc.asyncStop() !== undefined || proc.startsThreads);
+  let watchdog: Watchdog | undefined = eager ? newWatchdog() : undefined;
   const started = Date.now();
   let lastYield = started;
   /** The thread whose turn it is, and when the turn began. */

@@ -1,7 +1,12 @@
 // Time slices for the run loop: a thread that computes without syscalls must not starve the others, and
-// host signals must get through. Another host thread keeps time; when a run outlasts its slice it arms
-// the preemption hook (Unicorn.addPreemptHook) and the CPU stops at its next block. (Unicorn's own
-// per-run timeout costs a thread per run, ~80 µs, and stops where the pc is stale.)
+// host signals must get through. Another host thread keeps time and stops a run that outlasts its slice.
+//
+// How it stops the CPU: where translated code has no exit checks inside blocks and no code hook
+// (Unicorn.asyncStop), the timekeeper calls uc_emu_stop itself and the CPU stops at its next block
+// with an exact pc; no hook in the translated code. Otherwise it raises the flag of a block hook
+// (Unicorn.addPreemptHook) that stops the CPU from inside: a call in every translated block, ~5–10% of
+// C compute and up to ~40% of Go's short blocks (issue 5). (Unicorn's own per-run timeout costs a
+// thread per run, ~80 µs.)
 //
 // The timekeeper is a bare host thread running hostcode.ts's ticker on x86-64 hosts (no start-up cost,
 // no memory to speak of), else a Node worker thread (~50 ms of CPU and ~10 MB to start).
@@ -28,13 +33,25 @@ export class Watchdog {
   /** Whether starting one costs next to nothing (a bare host thread, not a Node worker). */
   static readonly cheap = hostCodeSupported;
   private readonly keeper: Timekeeper;
+  /** Raised when the deadline passed (by the timekeeper, or the block hook's flag). */
   private readonly flag: BigUint64Array;
   private readonly idle: bigint;
   /** Where the preemption hook stores the address of the block it stopped before (x86-64 hosts). */
   private readonly stopPc?: BigUint64Array;
 
-  /** `dropCode` drops all translated code (default: a full flush; see AddressSpaceApi.invalidateCode). */
+  /**
+   * `dropCode` drops all translated code (default: a full flush; see AddressSpaceApi.invalidateCode):
+   * blocks translated before a preemption hook existed would not call it.
+   */
   constructor(uc: Unicorn, dropCode: () => void = () => uc.flushCache(), debug = false) {
+    const stop = uc.asyncStop();
+    const direct = stop && ThreadTicker.start(undefined, stop);
+    if (direct) {
+      this.keeper = direct;
+      this.flag = direct.ownFlag;
+      this.idle = 0n;
+      return;
+    }
     const hook = uc.addPreemptHook();
     // Blocks translated before the hook existed do not call it.
     dropCode();
@@ -80,7 +97,11 @@ class ThreadTicker implements Timekeeper {
   readonly ready = Promise.resolve();
   private constructor(private readonly words: BigUint64Array, private readonly join: () => void) {}
 
-  static start(flag: bigint): ThreadTicker | undefined {
+  /** The flag word the ticker raises when started without one (word 3 of its block). */
+  get ownFlag(): BigUint64Array { return this.words.subarray(3, 4); }
+
+  /** Raises `flag` (default: its own) and calls `stop` (if any) at each deadline. */
+  static start(flag?: bigint, stop?: { fn: bigint; arg: bigint }): ThreadTicker | undefined {
     const fn = tickerThreadFn();
     if (fn === undefined) return undefined;
     let nanosleep: bigint;
@@ -92,10 +113,12 @@ class ThreadTicker implements Timekeeper {
       return undefined;
     }
     const block = hostMmap(0, hostPageSize(), HOST_PROT.READ | HOST_PROT.WRITE, HOST_MAP.PRIVATE | HOST_MAP.ANON, -1, 0);
-    const words = new BigUint64Array(koffi.view(block, 64));
-    words[4] = flag;
+    const words = new BigUint64Array(koffi.view(block, 80));
+    words[4] = flag ?? BigInt(block + 24);
     words[5] = nanosleep;
     words[6] = 0n; words[7] = BigInt(TICK_NS); // struct timespec { tv_sec, tv_nsec }
+    words[8] = stop?.fn ?? 0n;
+    words[9] = stop?.arg ?? 0n;
     const create = libc.func('int pthread_create(_Out_ uint64_t *thread, void *attr, uintptr_t fn, uintptr_t arg)');
     const join = libc.func('int pthread_join(uint64_t thread, void *ret)');
     const tid = [0n];

@@ -120,6 +120,74 @@ describe('Unicorn 2.0.x workarounds', () => {
   });
 });
 
+describe('without exit checks inside blocks (Unicorn.disableMidBlockExits)', () => {
+  const onX64 = process.arch === 'x64' ? it : it.skip;
+
+  onX64('a faulting store leaves at once: the instructions after it in its block do not run', () => {
+    const cpu = new Amd64Cpu();
+    const uc = cpu.uc;
+    const faults: string[] = [];
+    cpu.onFault((f) => { faults.push(f.kind === 'mem' ? `${f.access} ${f.addr.toString(16)}` : f.kind); });
+    expect(uc.disableMidBlockExits()).toBe(true);
+    const RW = 0x600000n, RO = 0x700000n;
+    uc.memMap(CODE, 0x1000, UC_PROT.ALL);
+    uc.memMap(RW, 0x1000, UC_PROT.READ | UC_PROT.WRITE);
+    uc.memMap(RO, 0x1000, UC_PROT.READ);
+    // mov [rsi], al (fine); mov [rdi], al (faults); mov ebx, 1; mov [rsi+8], al; nop
+    const code = [0x88, 0x06, 0x88, 0x07, 0xbb, 0x01, 0x00, 0x00, 0x00, 0x88, 0x46, 0x08, 0x90];
+    uc.memWrite(CODE, Uint8Array.from(code));
+    uc.regWrite(REG.RAX, 0x5an);
+    uc.regWrite(REG.RSI, RW);
+    for (const [target, kind] of [[RO, 'write 700000'], [0x900000n, 'write 900000']] as const) {
+      faults.length = 0;
+      uc.regWrite(REG.RBX, 0n);
+      uc.regWrite(REG.RDI, target);
+      uc.memWrite(RW, new Uint8Array(16));
+      expect(uc.emuStart(CODE, CODE + BigInt(code.length))).toBe(UcErr.OK);
+      expect(faults).toEqual([kind]);
+      expect(uc.regRead(REG.RIP)).toBe(CODE + 2n); // the faulting instruction
+      expect(uc.regRead(REG.RBX)).toBe(0n);
+      expect([...uc.memRead(RW, 9)]).toEqual([0x5a, 0, 0, 0, 0, 0, 0, 0, 0]);
+    }
+    uc.close();
+  });
+
+  onX64('a stop from another thread lands between blocks and never runs an instruction twice', async () => {
+    const cpu = new Amd64Cpu();
+    const uc = cpu.uc;
+    cpu.onFault(() => {});
+    expect(uc.disableMidBlockExits()).toBe(true);
+    const { Watchdog } = await import('../../src/kernel/watchdog.js');
+    const wd = new Watchdog(uc);
+    const DATA = 0x600000n;
+    uc.memMap(CODE, 0x1000, UC_PROT.ALL);
+    uc.memMap(DATA, 0x1000, UC_PROT.READ | UC_PROT.WRITE);
+    // 1: inc qword [rdi]; mov rcx, [rdi]; inc rax; mov [rdi+8], rax; cmp rax, rcx; jne 2f; jmp 1b; 2: hlt
+    // Every instruction is a memory access or works on one: a block restarted from its first
+    // instruction after a stop inside it would leave [rdi] ahead of rax, and the guest stops at hlt.
+    const code = [0x48, 0xff, 0x07, 0x48, 0x8b, 0x0f, 0x48, 0xff, 0xc0, 0x48, 0x89, 0x47, 0x08, 0x48, 0x39, 0xc8, 0x75, 0x02, 0xeb, 0xec, 0xf4];
+    uc.memWrite(CODE, Uint8Array.from(code));
+    uc.regWrite(REG.RDI, DATA);
+    uc.regWrite(REG.RAX, 0n);
+    let pc = CODE;
+    let stops = 0;
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      wd.arm(1);
+      expect(uc.emuStart(pc, 0n, 2_000_000)).toBe(UcErr.OK);
+      if (wd.disarm()) stops++;
+      pc = uc.regRead(REG.RIP);
+      expect(pc === CODE + 20n ? 'hlt reached' : 'ok').toBe('ok');
+      const mem = uc.memRead(DATA, 16);
+      expect(mem.readBigUInt64LE(0) - uc.regRead(REG.RAX)).toBeLessThanOrEqual(1n);
+    }
+    await wd.close();
+    expect(stops).toBeGreaterThan(100);
+    expect(uc.memRead(DATA, 8).readBigUInt64LE(0)).toBeGreaterThan(1000n);
+    uc.close();
+  });
+});
+
 describe('amd64 CPU', () => {
   it('sets FreeBSD entry registers (exec_setregs)', () => {
     const cpu = new Amd64Cpu();
