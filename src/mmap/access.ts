@@ -81,6 +81,18 @@ export abstract class GuestAccess implements GuestMemory {
   private each(addr: number, len: number, need: Need, fn: (buf: Buffer, at: number, done: number, n: number) => void): void {
     if (len === 0) return;
     if (!this.check(addr, len, need)) throw new Errno(E.EFAULT);
+    // Fast path (the syscall path, issue 5): one backing extent and one view window hold it all.
+    const one = this.backing.find(addr);
+    if (one && one.end >= addr + len) {
+      const b = one.value;
+      if (need !== Need.Read && !b.block.writable) throw new Errno(E.EFAULT);
+      const off = addr - b.guestBase;
+      if ((off % VIEW_WINDOW) + len <= VIEW_WINDOW) {
+        const { buf, at } = this.view(b, off);
+        fn(buf, at, 0, len);
+        return;
+      }
+    }
     let done = 0;
     for (const e of this.backing.range(addr, addr + len)) {
       if (e.start !== addr + done) throw new Errno(E.EFAULT);

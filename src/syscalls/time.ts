@@ -72,6 +72,12 @@ export function clockRes(id: number): bigint | undefined {
   }
 }
 
+/** clock_gettime's struct timespec, reused (the guest copy is made before the next call). */
+const timespecOut = Buffer.alloc(16);
+/** Clocks on the host's monotonic clock (as clockNs reads them). */
+const MONOTONIC_CLOCKS = new Set<number>([CLOCK.MONOTONIC, CLOCK.MONOTONIC_PRECISE, CLOCK.MONOTONIC_FAST,
+  CLOCK.UPTIME, CLOCK.UPTIME_PRECISE, CLOCK.UPTIME_FAST]);
+
 function writeTimespec(buf: Buffer, off: number, ns: bigint): void {
   buf.writeBigInt64LE(ns / NS, off);
   buf.writeBigInt64LE(ns % NS, off + 8);
@@ -115,12 +121,20 @@ const RANDOM_CHUNK = 64 * 1024;
 
 export const timeSyscalls: SyscallDef[] = [
   sys(232, 'clock_gettime', 'clockid ptr', (c, a) => {
-    const ns = clockNs(int(a[0]), c.proc.pid);
-    if (ns === undefined) throw new Errno(E.EINVAL);
-    const b = Buffer.alloc(16);
-    writeTimespec(b, 0, ns);
+    const id = int(a[0]);
+    const b = timespecOut;
+    if (MONOTONIC_CLOCKS.has(id)) {
+      // The clock Go's nanotime reads all the time: numbers only, no BigInt (issue 5).
+      const [sec, nsec] = process.hrtime();
+      b.writeUInt32LE(sec % 4294967296, 0); b.writeUInt32LE(Math.floor(sec / 4294967296), 4);
+      b.writeUInt32LE(nsec, 8); b.writeUInt32LE(0, 12);
+    } else {
+      const ns = clockNs(id, c.proc.pid);
+      if (ns === undefined) throw new Errno(E.EINVAL);
+      writeTimespec(b, 0, ns);
+    }
     c.mem.write(ptr(a[1]), b);
-    if (c.proc.opts.strace) c.note = `{ ${ns / NS}.${(ns % NS).toString().padStart(9, '0')} }`;
+    if (c.proc.opts.strace) c.note = `{ ${b.readBigInt64LE(0)}.${b.readBigInt64LE(8).toString().padStart(9, '0')} }`;
     return 0;
   }),
   sys(234, 'clock_getres', 'clockid ptr', (c, a) => {
