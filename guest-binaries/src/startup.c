@@ -15,9 +15,11 @@
  *    [FXRNG] [KPRELOAD] USRSTACKBASE USRSTACKLIM NULL.
  *  - sys/amd64/amd64/elf_machdep.c: the amd64 sysvec has no sv_hwcap /
  *    sv_hwcap2, so a real amd64 kernel never emits AT_HWCAP/AT_HWCAP2.
- *    It has SV_TIMEKEEP (a real kernel emits AT_TIMEKEEP); bsdemu deliberately
- *    omits AT_TIMEKEEP so that libc and Go fall back to clock_gettime(2)
- *    (design decision, see notes/freebsd-syscall-needs.md section 1.3).
+ *    It has SV_TIMEKEEP: a real kernel emits AT_TIMEKEEP, pointing at a
+ *    struct vdso_timekeep (sys/sys/vdso.h, tk_ver 1) in the shared page.
+ *    bsdemu emits it where the host lets it keep the timehands (an invariant
+ *    TSC), else libc and Go fall back to clock_gettime(2): the printed type
+ *    list leaves it out so the output is the same either way.
  *    AT_FXRNG needs RANDOM_FENESTRASX (not in GENERIC); AT_KPRELOAD needs
  *    SV_DSO_SIG (not set for amd64 in 14.0). AT_FXRNG is accepted (bsdemu
  *    emits it like a RANDOM_FENESTRASX kernel); AT_KPRELOAD is not.
@@ -203,7 +205,8 @@ main(int argc, char **argv, char **envp)
 		types[ntypes++] = a->a_type;
 	pos = snprintf(line, sizeof(line), "auxv:");
 	for (int i = 0; i < ntypes && pos < (int)sizeof(line); i++)
-		pos += snprintf(line + pos, sizeof(line) - pos, " %ld", types[i]);
+		if (types[i] != AT_TIMEKEEP)
+			pos += snprintf(line + pos, sizeof(line) - pos, " %ld", types[i]);
 	printf("%s\n", line);
 	/* the list must follow the kernel's order, without repeats ... */
 	int k = 0, in_order = 1;
@@ -222,6 +225,11 @@ main(int argc, char **argv, char **envp)
 	for (int i = 0; i < ntypes; i++) {
 		if (m < NMANDATORY && types[i] == mandatory[m])
 			m++;
+#if defined(__x86_64__)
+		/* where the host allows it (see above) */
+		else if (types[i] == AT_TIMEKEEP)
+			continue;
+#endif
 #if defined(__aarch64__)
 		/* the arm64 sysvec has sv_hwcap/sv_hwcap2: HWCAP entries are expected */
 		else if (types[i] == AT_HWCAP || types[i] == AT_HWCAP2)
@@ -238,6 +246,11 @@ main(int argc, char **argv, char **envp)
 #endif
 	CHECK(m == NMANDATORY, "auxv has every mandatory entry");
 	CHECK(extras_ok, "auxv has no EXECFD/TIMEKEEP/HWCAP/HWCAP2/KPRELOAD/UID..EGID");
+	const uint32_t *tk = (const uint32_t *)aux_get(AT_TIMEKEEP, &found);
+	if (found)
+		CHECK(tk != NULL && tk[0] == 1 && tk[1] <= 1 && tk[2] < 4 &&
+		    ((uint64_t)tk & ~0xfffUL) == (uint64_t)aux_get(AT_USRSTACKBASE, &found),
+		    "AT_TIMEKEEP points at a vdso_timekeep (version 1) in the shared page");
 	const uint32_t *fx = (const uint32_t *)aux_get(AT_FXRNG, &found);
 	if (found)
 		CHECK(fx != NULL && fx[0] == 1,

@@ -32,6 +32,8 @@ export interface ArchInfo {
   /** AT_HWCAP / AT_HWCAP2 when the architecture has them. */
   readonly hwcap?: number;
   readonly hwcap2?: number;
+  /** The guest's clock can be read from TSC timehands in the shared page (AT_TIMEKEEP, x86). */
+  readonly tscTimekeep?: boolean;
 }
 
 /** What sendsig needs to build a frame (machine-independent part). */

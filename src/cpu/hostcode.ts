@@ -162,3 +162,19 @@ export function tickerThreadFn(): bigint | undefined {
   sealCodePage(page);
   return BigInt(page);
 }
+
+/** `uint64_t rdtsc(void)`: the host's time-stamp counter, which Unicorn's guest `rdtsc` also reads. */
+export function rdtscStub(): bigint | undefined {
+  if (!hostCodeSupported) return undefined;
+  const page = allocCodePage();
+  if (page === undefined) return undefined;
+  const code = Uint8Array.from([
+    0x0f, 0x31, //               rdtsc
+    0x48, 0xc1, 0xe2, 0x20, //   shl $32,%rdx
+    0x48, 0x09, 0xd0, //         or %rdx,%rax
+    0xc3, //                     ret
+  ]);
+  new Uint8Array(koffi.view(page, code.length)).set(code);
+  sealCodePage(page);
+  return BigInt(page);
+}

@@ -1,5 +1,6 @@
 // The emulated process: its CPU, address space, descriptors, credentials, signal state and exit status.
 // Plain state that a later fork (host fork or a re-exec'd emulator) can carry.
+import type { Timekeep } from './timekeep.js';
 import { availableParallelism, cpus } from 'node:os';
 import type { Cpu } from '../cpu/arch.js';
 import type { AddressSpaceApi } from '../mmap/api.js';
@@ -64,6 +65,8 @@ export class Process {
   exit?: ExitStatus;
   /** Syscalls already reported as unimplemented (-d unimp reports each once). */
   readonly unimpReported = new Set<number>();
+  /** The timekeep structure the guest reads its clock from (AT_TIMEKEEP), when there is one. */
+  timekeep?: Timekeep;
   /** The program is known to start threads at once (Go): the run loop's watchdog starts with it. */
   startsThreads = false;
   /** The guest catches a fault signal: the run loop makes fault pcs precise (Unicorn.ensurePreciseFaultPc). */

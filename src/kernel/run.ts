@@ -89,6 +89,7 @@ export async function run(proc: Process): Promise<number> {
       // A turn spans the runs its thread keeps (signals to itself, sigreturn): the slice is the turn's.
       watchdog?.arm(Math.max(MIN_SLICE_MS, sliceMs(sched) - (Date.now() - turnStart)));
       if (proc.wantPrecisePc) cpu.uc.ensurePreciseFaultPc(() => proc.vm.invalidateCode());
+      proc.timekeep?.update();
       const t0 = traceSched ? performance.now() : 0;
       const pc0 = traceSched ? cpu.pc() : 0n;
       const err = cpu.uc.emuStart(cpu.pc(), 0n, 0, 0);

@@ -1,5 +1,6 @@
 // exec: from a validated ELF image to a process ready to run (the shape of FreeBSD's kern_execve +
 // imgact_elf + exec_setregs).
+import { Timekeep, TIMEKEEP_OFFSET, TIMEKEEP_SIZE } from '../kernel/timekeep.js';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Cpu } from '../cpu/arch.js';
@@ -63,6 +64,12 @@ export function exec(cpu: Cpu, args: ExecArgs): Process {
   vm.mmap(arch.sharedPage, arch.sharedPageSize, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANON, null, 0);
   vm.writeForce(arch.sharedPage, arch.sigcode);
   vm.mprotect(arch.sharedPage, arch.sharedPageSize, PROT_READ | PROT_EXEC);
+  // ...and the timekeep structure, when the host lets us keep it (src/kernel/timekeep.ts).
+  const timekeepAddr = arch.sharedPage + TIMEKEEP_OFFSET;
+  if (arch.tscTimekeep && arch.sigcode.length <= TIMEKEEP_OFFSET) {
+    const host = vm.hostAddress(timekeepAddr, TIMEKEEP_SIZE, false);
+    if (host >= 0) proc.timekeep = Timekeep.create(host);
+  }
 
   // The stack: a fixed mapping of the requested size right below USRSTACK.
   const stackSize = up(args.options.stackSize);
@@ -81,6 +88,7 @@ export function exec(cpu: Cpu, args: ExecArgs): Process {
     argv: args.argv, envp: args.envp, execPath: proc.execPath,
     phdr: loaded.phdr, phnum: image.phnum, entry: loaded.entry, base: loaded.bias, ehdrFlags: image.flags,
     osreldate: OSRELDATE, ncpus: proc.ncpus, stackTop: arch.usrStack, stackSize,
+    timekeep: proc.timekeep ? timekeepAddr : undefined,
   });
   proc.psStrings = st.psStrings;
   cpu.setEntryState(loaded.entry, st.sp);

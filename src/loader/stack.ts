@@ -38,6 +38,8 @@ export interface StackInput {
   ncpus: number;
   stackTop: number;
   stackSize: number;
+  /** AT_TIMEKEEP: the timekeep structure in the shared page, when there is one. */
+  timekeep?: number;
 }
 
 export interface StackResult {
@@ -91,16 +93,17 @@ export function buildStack(arch: ArchInfo, mem: GuestMemory, inp: StackInput): S
   const argvAddr = vect, envpAddr = vect + (argc + 1) * PTR;
   const auxvAddr = envpAddr + (envc + 1) * PTR;
 
-  // The kernel's order (freebsd_copyout_auxargs); no AT_TIMEKEEP (time goes through syscalls), no
-  // AT_KPRELOAD (no vdso image), no AT_FXRNG (GENERIC has no RANDOM_FENESTRASX), AT_HWCAP/HWCAP2 only
-  // where the architecture defines them.
+  // The kernel's order (freebsd_copyout_auxargs); AT_TIMEKEEP only with a timekeep structure (else
+  // time goes through syscalls), no AT_KPRELOAD (no vdso image), no AT_FXRNG (GENERIC has no
+  // RANDOM_FENESTRASX), AT_HWCAP/HWCAP2 only where the architecture defines them.
   const aux: [number, number][] = [
     [AT.PHDR, inp.phdr], [AT.PHENT, 56], [AT.PHNUM, inp.phnum], [AT.PAGESZ, arch.pageSize],
     [AT.FLAGS, 0], [AT.ENTRY, inp.entry], [AT.BASE, inp.base], [AT.EHDRFLAGS, inp.ehdrFlags],
     [AT.EXECPATH, execPath], [AT.OSRELDATE, inp.osreldate], [AT.CANARY, canary], [AT.CANARYLEN, CANARY_LEN],
     [AT.NCPUS, inp.ncpus], [AT.PAGESIZES, pagesizes], [AT.PAGESIZESLEN, MAXPAGESIZES * PTR],
-    [AT.STACKPROT, 3 /* VM_PROT_READ|VM_PROT_WRITE */],
   ];
+  if (inp.timekeep !== undefined) aux.push([AT.TIMEKEEP, inp.timekeep]);
+  aux.push([AT.STACKPROT, 3 /* VM_PROT_READ|VM_PROT_WRITE */]);
   if (arch.hwcap !== undefined) aux.push([AT.HWCAP, arch.hwcap]);
   if (arch.hwcap2 !== undefined) aux.push([AT.HWCAP2, arch.hwcap2]);
   aux.push([AT.BSDFLAGS, 0], [AT.ARGC, argc], [AT.ARGV, argvAddr], [AT.ENVC, envc], [AT.ENVV, envpAddr],

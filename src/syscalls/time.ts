@@ -21,7 +21,7 @@ const NS = 1000000000n;
 // Realtime: the host's wall clock, read once and carried forward on the monotonic clock, so both advance
 // together at nanosecond resolution. Re-read when they drift apart by more than 50 ms (host clock set).
 let realBase = BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
-function realtimeNs(): bigint {
+export function realtimeNs(): bigint {
   const mono = process.hrtime.bigint();
   const t = realBase + mono;
   const wall = BigInt(Date.now()) * 1000000n;
