@@ -41,7 +41,12 @@ export async function run(proc: Process): Promise<number> {
   // needs no hook, or for a program known to start threads at once (Go): a hook must precede
   // translation, so a later start drops the code translated so far (Go's runtime start would run twice).
   const traceSched = proc.opts.debug.has('sched');
-  const newWatchdog = () => new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
+  const newWatchdog = () => {
+    const w = new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
+    const ticks = w.ticks();
+    if (ticks) proc.timekeep?.useTicks(ticks); // a cheap clock for the timekeep's checks
+    return w;
+  };
   const eager = Watchdog.cheap && (cpu.uc.asyncStop() !== undefined || proc.startsThreads);
   let watchdog: Watchdog | undefined = eager ? newWatchdog() : undefined;
   const started = Date.now();

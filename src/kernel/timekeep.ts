@@ -3,8 +3,9 @@
 // instead of making a syscall (Go reads the clock tens of thousands of times a second). bsdemu keeps
 // the timehands itself: the guest's `rdtsc` reads the host TSC (Unicorn's helper), its frequency is
 // measured against the host's monotonic clock, and the offset is renewed before each run of the guest
-// (runs last ≤ 50 ms; the counter arithmetic holds for 1 s), so the guest's clock stays within a run's
-// drift of the host's and never goes back. amd64 guests on x86-64 hosts with an invariant TSC only.
+// and after each syscall (runs last ≤ 50 ms; the counter arithmetic holds for 1 s), so the guest's
+// clock stays within a run's drift of the host's and never goes back. amd64 guests on x86-64 hosts
+// with an invariant TSC only.
 import koffi from 'koffi';
 import { readFileSync } from 'node:fs';
 import { rdtscStub } from '../cpu/hostcode.js';
@@ -22,8 +23,8 @@ export const TIMEKEEP_SIZE = TK_HEAD + TH_NUM * TH_SIZE;
 
 const NS = 1_000_000_000n;
 const ONE = 1n << 64n; // bintime: seconds × 2^64 + frac
-/** Renew the timehands at most this often (the guest's run loop calls update more often). */
-const UPDATE_NS = 5_000_000n;
+/** Renew the timehands at most this often (update is called more often). */
+const UPDATE_MS = 5;
 /** The frequency is measured over at least this long before the page is enabled. */
 const CALIBRATE_NS = 20_000_000n;
 /** The counter runs at most this fast (TSC >> th_x86_shift): the 32-bit counter wraps after ≥ 16 s. */
@@ -36,7 +37,16 @@ export class Timekeep {
   private readonly dv: DataView;
   private readonly t0: bigint;
   private readonly h0: bigint;
-  private lastH: bigint;
+  private lastMs = 0;
+  /** A word another thread increments every millisecond (the watchdog's ticker), once known. */
+  private tickWord?: Uint32Array;
+  private lastTick = 0;
+
+  /** Use a millisecond tick count kept by another thread for the cheap check in update(). */
+  useTicks(word: Uint32Array): void {
+    this.tickWord = word;
+    this.lastTick = word[0];
+  }
   private current = 0;
   private gen = 0;
   /** The hands in force: the guest's time at a TSC value is offset + scale × ((tsc >> shift) − count). */
@@ -46,7 +56,7 @@ export class Timekeep {
     this.dv = new DataView(koffi.view(hostAddr, TIMEKEEP_SIZE) as ArrayBuffer);
     new Uint8Array(this.dv.buffer, this.dv.byteOffset, TIMEKEEP_SIZE).fill(0);
     this.dv.setUint32(0, TK_VER_CURR, true);
-    this.h0 = this.lastH = process.hrtime.bigint();
+    this.h0 = process.hrtime.bigint();
     this.t0 = this.rdtsc();
   }
 
@@ -60,13 +70,25 @@ export class Timekeep {
     return new Timekeep(hostAddr, () => BigInt(koffi.call(fn, proto) as number | bigint));
   }
 
-  /** Renews the timehands if the last renewal is UPDATE_NS old; call before the guest runs. */
+  /**
+   * Renews the timehands if the last renewal is UPDATE_MS old: call before the guest runs and after
+   * each syscall (a handler may have blocked for longer than the counter arithmetic's 1 s).
+   */
   update(): void {
+    const tw = this.tickWord;
+    if (tw) {
+      // The watchdog thread's 1 ms tick count: a memory read, where performance.now() costs ~70 ns (a
+      // quarter of a syscall).
+      if (((tw[0] - this.lastTick) >>> 0) < UPDATE_MS) return;
+      this.lastTick = tw[0];
+    }
+    const ms = performance.now();
+    if (ms - this.lastMs < UPDATE_MS) return;
     const h = process.hrtime.bigint();
-    if (h - this.lastH < UPDATE_NS || h - this.h0 < CALIBRATE_NS) return;
+    if (h - this.h0 < CALIBRATE_NS) return;
+    this.lastMs = ms;
     const t = this.rdtsc();
     if (t <= this.t0) return; // the TSC went back: leave the page as it was
-    this.lastH = h;
     const hz = ((t - this.t0) * NS) / (h - this.h0);
     let shift = 0n;
     while (hz >> shift > MAX_COUNTER_HZ) shift++;

@@ -80,6 +80,11 @@ export class Watchdog {
     return fired;
   }
 
+  /** The timekeeper's millisecond tick count (low 32 bits), where it keeps one in memory. */
+  ticks(): Uint32Array | undefined {
+    return this.keeper instanceof ThreadTicker ? this.keeper.tickWord : undefined;
+  }
+
   /** After a preempted run: the pc to resume at (the block the hook stopped before), when known. */
   stoppedAt(): bigint | undefined {
     const pc = this.stopPc?.[0];
@@ -96,6 +101,9 @@ export class Watchdog {
 class ThreadTicker implements Timekeeper {
   readonly ready = Promise.resolve();
   private constructor(private readonly words: BigUint64Array, private readonly join: () => void) {}
+
+  /** Word 0, the tick count, as a u32 view (its low half on little-endian hosts). */
+  get tickWord(): Uint32Array { return new Uint32Array(this.words.buffer, this.words.byteOffset, 1); }
 
   /** The flag word the ticker raises when started without one (word 3 of its block). */
   get ownFlag(): BigUint64Array { return this.words.subarray(3, 4); }

@@ -50,6 +50,8 @@ export class Dispatcher implements SyscallCtx {
         return;
       }
       this.internal(def.name, e);
+    } finally {
+      this.proc.timekeep?.update();
     }
   };
 
