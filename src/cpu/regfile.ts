@@ -38,3 +38,16 @@ export function wordViews(addr: number, bytes: number): { w: Uint32Array; q: Big
   const w = new Uint32Array(koffi.view(addr, bytes) as ArrayBuffer);
   return { w, q: new BigUint64Array(w.buffer, w.byteOffset, bytes / 8) };
 }
+
+/**
+ * Stores a 64-bit register value at u64 index `i` of a register view: a number (most syscall results)
+ * as two u32 words without a BigInt, a bigint as it is (two's complement for negative values).
+ */
+export function storeRegister(w: Uint32Array, q: BigUint64Array, i: number, v: number | bigint): void {
+  if (typeof v === 'number') {
+    w[2 * i] = v >>> 0;
+    w[2 * i + 1] = Math.floor(v / 4294967296) >>> 0;
+  } else {
+    q[i] = BigInt.asUintN(64, v);
+  }
+}

@@ -7,6 +7,7 @@ import { CPU_MODEL, EXCP, REG, xreg } from './regs.js';
 import { aarch64Sigcode } from './sigcode.js';
 import { buildFrame, restoreFrame, UCONTEXT_SIZE } from './signal.js';
 import { ArmEnv } from './armenv.js';
+import { storeRegister } from '../regfile.js';
 
 const PSR_C = 1n << 29n; // NZCV carry (sys/arm64/include/armreg.h PSR_C)
 const SYS_syscall = 0n, SYS___syscall = 198n;
@@ -143,16 +144,8 @@ export class Aarch64Cpu implements Cpu {
       this.batchReturn(v0, v1, error);
       return;
     }
-    const w = env.w;
-    if (typeof v0 === 'number') {
-      w[0] = v0 >>> 0;
-      w[1] = Math.floor(v0 / 4294967296) >>> 0;
-    } else {
-      env.q[0] = BigInt.asUintN(64, v0);
-    }
-    if (!error) {
-      if (v1 === undefined) { w[2] = 0; w[3] = 0; } else env.q[1] = BigInt.asUintN(64, v1);
-    }
+    storeRegister(env.w, env.q, 0, v0); // x0
+    if (!error) storeRegister(env.w, env.q, 1, v1 ?? 0); // x1
     env.setCarry(error);
   }
 

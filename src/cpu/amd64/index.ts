@@ -7,6 +7,7 @@ import type { GuestMemory } from '../../mmap/api.js';
 import { REG, INS_SYSCALL } from './regs.js';
 import { amd64Sigcode } from './sigcode.js';
 import { ARITH_FLAGS, X86Env } from './x86env.js';
+import { storeRegister } from '../regfile.js';
 
 const CF = 1; // carry flag in RFLAGS
 const PSL_USER = 0x202n; // IF | reserved bit 1 (sys/amd64/include/psl.h)
@@ -143,14 +144,8 @@ export class Amd64Cpu implements Cpu {
       this.batchReturn(v0, v1 ?? this.argBatch.values[3], error);
       return;
     }
-    const w = env.w;
-    if (typeof v0 === 'number') {
-      w[0] = v0 >>> 0;
-      w[1] = Math.floor(v0 / 4294967296) >>> 0;
-    } else {
-      env.q[0] = BigInt.asUintN(64, v0);
-    }
-    if (!error && v1 !== undefined) env.q[2] = BigInt.asUintN(64, v1);
+    storeRegister(env.w, env.q, 0, v0); // rax
+    if (!error && v1 !== undefined) storeRegister(env.w, env.q, 2, v1); // rdx
     let f = env.arith();
     if (f < 0) f = Number(this.uc.regRead(REG.EFLAGS) & 0xffffn) & ARITH_FLAGS;
     if ((f & CF) !== (error ? CF : 0)) env.setArith(error ? f | CF : f & ~CF);
