@@ -15,8 +15,8 @@
  *    [FXRNG] [KPRELOAD] USRSTACKBASE USRSTACKLIM NULL.
  *  - sys/amd64/amd64/elf_machdep.c: the amd64 sysvec has no sv_hwcap /
  *    sv_hwcap2, so a real amd64 kernel never emits AT_HWCAP/AT_HWCAP2.
- *    It has SV_TIMEKEEP: a real kernel emits AT_TIMEKEEP, pointing at a
- *    struct vdso_timekeep (sys/sys/vdso.h, tk_ver 1) in the shared page.
+ *    It has SV_TIMEKEEP (arm64 too): a real kernel emits AT_TIMEKEEP, pointing
+ *    at a struct vdso_timekeep (sys/sys/vdso.h, tk_ver 1) in the shared page.
  *    bsdemu emits it where the host lets it keep the timehands (an invariant
  *    TSC), else libc and Go fall back to clock_gettime(2): the printed type
  *    list leaves it out so the output is the same either way.
@@ -225,11 +225,9 @@ main(int argc, char **argv, char **envp)
 	for (int i = 0; i < ntypes; i++) {
 		if (m < NMANDATORY && types[i] == mandatory[m])
 			m++;
-#if defined(__x86_64__)
 		/* where the host allows it (see above) */
 		else if (types[i] == AT_TIMEKEEP)
 			continue;
-#endif
 #if defined(__aarch64__)
 		/* the arm64 sysvec has sv_hwcap/sv_hwcap2: HWCAP entries are expected */
 		else if (types[i] == AT_HWCAP || types[i] == AT_HWCAP2)

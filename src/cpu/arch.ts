@@ -1,5 +1,6 @@
 // One Arch per guest architecture: everything register- or ABI-shaped lives behind this interface, so
 // nothing outside src/cpu/<arch> knows a register name.
+import type { TimekeepCounter } from '../kernel/timekeep.js';
 import type { Unicorn } from './unicorn.js';
 import type { GuestMemory } from '../mmap/api.js';
 
@@ -32,8 +33,8 @@ export interface ArchInfo {
   /** AT_HWCAP / AT_HWCAP2 when the architecture has them. */
   readonly hwcap?: number;
   readonly hwcap2?: number;
-  /** The guest's clock can be read from TSC timehands in the shared page (AT_TIMEKEEP, x86). */
-  readonly tscTimekeep?: boolean;
+  /** The counter the guest's clock readers use with AT_TIMEKEEP (src/kernel/timekeep.ts). */
+  readonly timekeepCounter?: TimekeepCounter;
 }
 
 /** What sendsig needs to build a frame (machine-independent part). */

@@ -66,9 +66,9 @@ export function exec(cpu: Cpu, args: ExecArgs): Process {
   vm.mprotect(arch.sharedPage, arch.sharedPageSize, PROT_READ | PROT_EXEC);
   // ...and the timekeep structure, when the host lets us keep it (src/kernel/timekeep.ts).
   const timekeepAddr = arch.sharedPage + TIMEKEEP_OFFSET;
-  if (arch.tscTimekeep && arch.sigcode.length <= TIMEKEEP_OFFSET) {
+  if (arch.timekeepCounter && arch.sigcode.length <= TIMEKEEP_OFFSET) {
     const host = vm.hostAddress(timekeepAddr, TIMEKEEP_SIZE, false);
-    if (host >= 0) proc.timekeep = Timekeep.create(host);
+    if (host >= 0) proc.timekeep = Timekeep.create(host, arch.timekeepCounter);
   }
 
   // The stack: a fixed mapping of the requested size right below USRSTACK.

@@ -9,7 +9,7 @@ import { HOST_MAP, HOST_PROT, hostMmap } from '../../src/host/hostmem.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CLOCK_MONOTONIC in ns as a guest computes it from the structure (Go's nanotime1 rounding). */
-function guestMonotonic(dv: DataView, rdtsc: () => bigint): bigint | undefined {
+function guestMonotonic(dv: DataView, counter: () => bigint): bigint | undefined {
   if (dv.getUint32(0, true) !== 1 || dv.getUint32(4, true) === 0) return undefined;
   const b = 16 + dv.getUint32(8, true) * 0x58;
   if (dv.getUint32(b, true) !== 1 || dv.getUint32(b + 4, true) === 0) return undefined;
@@ -17,7 +17,7 @@ function guestMonotonic(dv: DataView, rdtsc: () => bigint): bigint | undefined {
   const mask = BigInt(dv.getUint32(b + 20, true)), shift = BigInt(dv.getUint32(b + 56, true));
   let sec = dv.getBigInt64(b + 24, true);
   let frac = dv.getBigUint64(b + 32, true);
-  const delta = ((rdtsc() >> shift) - count) & mask;
+  const delta = ((counter() >> shift) - count) & mask;
   frac += BigInt.asUintN(64, scale * delta);
   if (frac >= 1n << 64n) { frac -= 1n << 64n; sec++; }
   return 1_000_000_000n * sec + ((1_000_000_000n * (frac >> 32n)) >> 32n);
@@ -27,7 +27,7 @@ describe('timekeep (AT_TIMEKEEP)', () => {
   const stub = rdtscStub();
   const tk = stub === undefined ? undefined : (() => {
     const host = hostMmap(0, 4096, HOST_PROT.READ | HOST_PROT.WRITE, HOST_MAP.PRIVATE | HOST_MAP.ANON, -1, 0);
-    const t = Timekeep.create(host);
+    const t = Timekeep.create(host, 'x86-tsc');
     return t && { t, dv: new DataView(koffi.view(host, TIMEKEEP_SIZE) as ArrayBuffer) };
   })();
   const onTsc = tk ? it : it.skip; // x86-64 hosts with an invariant TSC
@@ -54,6 +54,28 @@ describe('timekeep (AT_TIMEKEEP)', () => {
         expect(Number(g - h0)).toBeGreaterThan(-100_000);
         expect(Number(g - h1)).toBeLessThan(100_000);
       }
+    }
+  });
+
+  it('arm64: the generic timer (host monotonic clock / 16 ns) needs no calibration and is exact', async () => {
+    const host = hostMmap(0, 4096, HOST_PROT.READ | HOST_PROT.WRITE, HOST_MAP.PRIVATE | HOST_MAP.ANON, -1, 0);
+    const t = Timekeep.create(host, 'arm-gentim')!;
+    const dv = new DataView(koffi.view(host, TIMEKEEP_SIZE) as ArrayBuffer);
+    t.update();
+    expect([dv.getUint32(0, true), dv.getUint32(4, true)]).toEqual([1, 1]); // tk_ver, tk_enabled
+    expect(dv.getUint32(16 + dv.getUint32(8, true) * 0x58 + 56, true)).toBe(0); // th_physical: CNTVCT_EL0
+    const cntvct = () => process.hrtime.bigint() / 16n; // what Unicorn's CNTVCT_EL0 reads
+    let last = 0n;
+    for (let i = 0; i < 20; i++) {
+      await sleep(i % 3 === 0 ? 7 : 1);
+      t.update();
+      const h0 = process.hrtime.bigint();
+      const g = guestMonotonic(dv, cntvct)!;
+      const h1 = process.hrtime.bigint();
+      expect(g).toBeGreaterThanOrEqual(last);
+      last = g;
+      expect(Number(g - h0)).toBeGreaterThan(-100_000);
+      expect(Number(g - h1)).toBeLessThan(100_000);
     }
   });
 });

@@ -41,6 +41,7 @@ export const aarch64Info: ArchInfo = {
   sigcode: aarch64Sigcode,
   hwcap: HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2 | HWCAP_CRC32 | HWCAP_CPUID,
   hwcap2: 0,
+  timekeepCounter: 'arm-gentim',
 };
 
 // The signal each exception gets in FreeBSD's do_el0_sync (sys/arm64/arm64/trap.c): an undefined

@@ -36,7 +36,7 @@ export const amd64Info: ArchInfo = {
   maxStackSize: 512 * 1024 * 1024, // MAXSSIZ
   minSigStackSize: 2048, // sys/x86/include/_limits.h __MINSIGSTKSZ (512 * 4)
   sigcode: amd64Sigcode,
-  tscTimekeep: true,
+  timekeepCounter: 'x86-tsc',
 };
 
 // x86 exception vectors and the signal FreeBSD's trap() sends for each (sys/amd64/amd64/trap.c).
