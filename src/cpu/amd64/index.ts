@@ -17,7 +17,7 @@ const I386_GET_FSBASE = 7, I386_SET_FSBASE = 8, I386_GET_GSBASE = 9, I386_SET_GS
 const AMD64_GET_FSBASE = 128, AMD64_SET_FSBASE = 129, AMD64_GET_GSBASE = 130, AMD64_SET_GSBASE = 131;
 const AMD64_GET_XFPUSTATE = 132, AMD64_SET_PKRU = 133, AMD64_CLEAR_PKRU = 134, AMD64_DISABLE_TLSBASE = 136;
 
-const SYS_syscall = 0n, SYS___syscall = 198n;
+const SYS_syscall = 0, SYS___syscall = 198;
 
 export const amd64Info: ArchInfo = {
   name: 'amd64',
@@ -65,7 +65,6 @@ export class Amd64Cpu implements Cpu {
   private readonly errBatch: RegBatch;
   private readonly out = new BigUint64Array(9);
   readonly args = this.out.subarray(1);
-  private fault?: CpuFault;
   /** The registers as memory, when found (x86env.ts): the syscall path then makes no FFI call. */
   private readonly env?: X86Env;
   /** The syscall path's register view (x86env.ts), if it is in use. */
@@ -96,7 +95,7 @@ export class Amd64Cpu implements Cpu {
     if (env) {
       const w = env.w;
       // FreeBSD takes the number from eax (sa->code is a u_int).
-      if (w[0] !== 0 && w[0] !== 198) {
+      if (w[0] !== SYS_syscall && w[0] !== SYS___syscall) {
         // rax and the six register arguments rdi rsi rdx r10 r8 r9, copied as u32 words (no BigInt).
         const o = this.outWords;
         o[0] = w[0]; o[1] = w[1];
@@ -114,8 +113,8 @@ export class Amd64Cpu implements Cpu {
     const out = this.out;
     const w = this.argWords;
     this.flags = w[16]; // v[8]: RFLAGS
-    if (w[0] === 0 || w[0] === 198) { // eax is SYS_syscall or SYS___syscall
-      const nr = BigInt(w[0]);
+    if (w[0] === SYS_syscall || w[0] === SYS___syscall) {
+      const nr = w[0];
       // Indirect: the number is the first argument; the rest shift down and the last comes from the
       // stack above the return address (cpu_fetch_syscall_args).
       out[0] = nr === SYS___syscall ? v[1] : BigInt.asUintN(32, v[1]);
