@@ -67,8 +67,6 @@ export class Process {
   readonly unimpReported = new Set<number>();
   /** The timekeep structure the guest reads its clock from (AT_TIMEKEEP), when there is one. */
   timekeep?: Timekeep;
-  /** The program is known to start threads at once (Go): the run loop's watchdog starts with it. */
-  startsThreads = false;
   /** The guest catches a fault signal: the run loop makes fault pcs precise (Unicorn.ensurePreciseFaultPc). */
   wantPrecisePc = false;
   /** A host-side error during a syscall the emulator did not expect; reported once each. */

@@ -34,12 +34,11 @@ export async function run(proc: Process): Promise<number> {
     process.on(name, fn);
     return [name, fn] as const;
   });
-  // The watchdog: a host thread that stops the CPU itself where Unicorn allows it (Unicorn.asyncStop),
-  // else one that arms a block hook, which costs a call per translated block (~5–10% of C compute, up
-  // to ~40% of Go's short blocks): then only programs that need it pay: several threads, or a run long
-  // enough that host signals must get through a compute loop. It starts at once where it is cheap and
-  // needs no hook, or for a program known to start threads at once (Go): a hook must precede
-  // translation, so a later start drops the code translated so far (Go's runtime start would run twice).
+  // The watchdog: a host thread that stops the CPU itself where Unicorn allows it (Unicorn.asyncStop):
+  // then it starts with the program. Otherwise it arms a block hook, which costs a call per translated
+  // block (~5–10% of C compute, up to ~40% of Go's short blocks) and, started later, drops the code
+  // translated so far: then only programs that need it pay (several threads, or a run long enough that
+  // host signals must get through a compute loop).
   const traceSched = proc.opts.debug.has('sched');
   const newWatchdog = () => {
     const w = new Watchdog(cpu.uc, () => proc.vm.invalidateCode(), traceSched);
@@ -47,7 +46,7 @@ export async function run(proc: Process): Promise<number> {
     if (ticks) proc.timekeep?.useTicks(ticks); // a cheap clock for the timekeep's checks
     return w;
   };
-  const eager = Watchdog.cheap && (cpu.uc.asyncStop() !== undefined || proc.startsThreads);
+  const eager = Watchdog.cheap && cpu.uc.asyncStop() !== undefined;
   let watchdog: Watchdog | undefined = eager ? newWatchdog() : undefined;
   const started = Date.now();
   let lastYield = started;

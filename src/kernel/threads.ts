@@ -58,6 +58,20 @@ export class Thread {
 /** Host monotonic clock in ns. */
 export const now = (): bigint => process.hrtime.bigint();
 
+// Realtime: the host's wall clock, read once and carried forward on the monotonic clock, so both advance
+// together at nanosecond resolution. Re-read when they drift apart by more than 50 ms (host clock set).
+let realBase = BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
+export function realtimeNs(): bigint {
+  const mono = process.hrtime.bigint();
+  const t = realBase + mono;
+  const wall = BigInt(Date.now()) * 1000000n;
+  if (t - wall > 50000000n || wall - t > 50000000n) {
+    realBase = wall - mono;
+    return wall;
+  }
+  return t;
+}
+
 
 export class Scheduler {
   readonly threads = new Map<number, Thread>();

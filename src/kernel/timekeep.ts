@@ -12,7 +12,7 @@
 import koffi from 'koffi';
 import { readFileSync } from 'node:fs';
 import { rdtscStub } from '../cpu/hostcode.js';
-import { realtimeNs } from '../syscalls/time.js';
+import { realtimeNs } from './threads.js';
 
 // struct vdso_timekeep { u32 tk_ver, tk_enabled, tk_current; struct vdso_timehands tk_th[]; } (16 bytes
 // before the array); struct vdso_timehands (0x58 bytes on amd64 and arm64): th_algo @0, th_gen @4,

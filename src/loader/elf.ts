@@ -65,8 +65,6 @@ export interface ElfImage {
   interp?: string;
   /** __FreeBSD_version from the ABI note, if present. */
   osrel?: number;
-  /** A Go program (it starts several threads at once: the run loop's watchdog starts with it). */
-  go: boolean;
 }
 
 export const PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_PHDR = 6, PT_TLS = 7;
@@ -172,7 +170,7 @@ export function parseElf(path: string, data: Buffer): ElfImage {
 
   return {
     path, data, type, machine, entry: Number(data.readBigUInt64LE(24)), flags: data.readUInt32LE(48),
-    phoff, phentsize, phnum, segments, interp, osrel, go: isGoProgram(data, segments),
+    phoff, phentsize, phnum, segments, interp, osrel,
   };
 }
 
@@ -200,12 +198,6 @@ function findAbiNote(data: Buffer, segments: Segment[]): number | undefined {
     if (n.type === NT_FREEBSD_ABI_TAG && n.name === 'FreeBSD' && n.descsz >= 4) return data.readUInt32LE(n.desc);
   }
   return undefined;
-}
-
-/** A Go program: its linker writes a build ID note owned by "Go" (cmd/link, .note.go.buildid). */
-function isGoProgram(data: Buffer, segments: Segment[]): boolean {
-  for (const n of notes(data, segments)) if (n.name === 'Go') return true;
-  return false;
 }
 
 export function loadElf(path: string): ElfImage {

@@ -55,7 +55,6 @@ export function exec(cpu: Cpu, args: ExecArgs): Process {
     log: args.options.debug.has('page') ? args.options.warn : undefined,
   });
   const proc = new Process(cpu, vm, args.options);
-  proc.startsThreads = image.go;
 
   const loaded = loadImage(image, vm, pageSize, arch.etDynBase);
   proc.brk = { base: loaded.dataStart, cur: loaded.brk };

@@ -238,7 +238,10 @@ function waitingIo(c: SyscallCtx, f: OpenFile, write: boolean, empty: boolean, o
   // A blocking socket write larger than the free buffer space would stall the host call and every guest
   // thread with it (the reader may be one of them): with other threads alive, the host call runs
   // non-blocking, so the guest gets what fitted (a short write, as after a signal) or waits for room.
-  if (write && f.kind === 'socket' && !nonblock && c.proc.sched.live > 1) op = hostNonblocking(f, op);
+  if (write && f.kind === 'socket' && !nonblock && c.proc.sched.live > 1) {
+    const blocking = op;
+    op = () => withHostNonblock(f, blocking);
+  }
   if (ioReady(f, write)) {
     try {
       const n = op();
@@ -279,17 +282,20 @@ function waitingIo(c: SyscallCtx, f: OpenFile, write: boolean, empty: boolean, o
   return JUST_RETURN;
 }
 
-function hostNonblocking(f: OpenFile, op: () => number): () => number {
-  return () => {
-    const L = hostLibc();
-    const fl = check(L.fcntl(f.hostFd, HOST_F.GETFL, 0), 'fcntl');
-    check(L.fcntl(f.hostFd, HOST_F.SETFL, fl | HOST_O.NONBLOCK), 'fcntl');
-    try {
-      return op();
-    } finally {
-      L.fcntl(f.hostFd, HOST_F.SETFL, fl);
-    }
-  };
+/**
+ * Runs `fn` with the host descriptor non-blocking (it mirrors the guest's O_NONBLOCK otherwise, and is
+ * left as it is when that is set).
+ */
+export function withHostNonblock<T>(f: OpenFile, fn: () => T): T {
+  if ((f.flags & O.NONBLOCK) !== 0) return fn();
+  const L = hostLibc();
+  const fl = check(L.fcntl(f.hostFd, HOST_F.GETFL, 0), 'fcntl');
+  check(L.fcntl(f.hostFd, HOST_F.SETFL, fl | HOST_O.NONBLOCK), 'fcntl');
+  try {
+    return fn();
+  } finally {
+    L.fcntl(f.hostFd, HOST_F.SETFL, fl);
+  }
 }
 
 function failing(c: SyscallCtx, op: () => number): number {

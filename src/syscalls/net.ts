@@ -8,7 +8,7 @@
 // thread (like a blocking pipe read, file.ts waitingIo) until the host descriptor is ready, then runs again.
 // SO_RCVTIMEO/SO_SNDTIMEO become the park's deadline (EAGAIN when it passes, as sbwait's EWOULDBLOCK).
 import { Errno, E, hostErrno } from '../abi/errno.js';
-import { HOST_F, HOST_O, O } from '../abi/fcntl.js';
+import { O } from '../abi/fcntl.js';
 import {
   AF, afFromHost, afToHost, CMSG_HDR, cmsgAlign, decodeSockaddr, encodeSockaddr, HOST_CMSG_HDR, HOST_MSG,
   HOST_MSGHDR_SIZE, HOST_SO, HOST_SOCK, HOST_SOL_SOCKET, IPPROTO, MSG, MSGHDR_SIZE, msgFlagsFromHost,
@@ -24,7 +24,7 @@ import { HOST_POLL, pollNow } from '../host/poll.js';
 import { sockLib } from '../host/socket.js';
 import { int, ptr, size } from './args.js';
 import { ioReady, noteIo } from './event.js';
-import { installHost } from './file.js';
+import { installHost, withHostNonblock } from './file.js';
 import { signalSelf } from './proc.js';
 import { JUST_RETURN, sys, type SyscallCtx, type SyscallDef } from './types.js';
 
@@ -63,19 +63,6 @@ function sockFile(c: SyscallCtx, fd: number): { f: OpenFile; s: Sock } {
 }
 
 const nonblocking = (f: OpenFile): boolean => (f.flags & O.NONBLOCK) !== 0;
-
-/** Runs `fn` with the host descriptor non-blocking (it mirrors the guest's O_NONBLOCK otherwise). */
-function withHostNonblock<T>(f: OpenFile, fn: () => T): T {
-  if (nonblocking(f)) return fn();
-  const L = hostLibc();
-  const fl = check(L.fcntl(f.hostFd, HOST_F.GETFL, 0), 'fcntl');
-  check(L.fcntl(f.hostFd, HOST_F.SETFL, fl | HOST_O.NONBLOCK), 'fcntl');
-  try {
-    return fn();
-  } finally {
-    L.fcntl(f.hostFd, HOST_F.SETFL, fl);
-  }
-}
 
 const isAgain = (e: unknown): boolean => e instanceof Errno && e.errno === E.EAGAIN;
 

@@ -5,6 +5,7 @@ import { Errno, E } from '../abi/errno.js';
 import { int, ptr, size, uint } from './args.js';
 import { sys, JUST_RETURN, type SyscallCtx, type SyscallDef } from './types.js';
 import { ITIMER_PROF, ITIMER_REAL } from '../kernel/itimers.js';
+import { realtimeNs } from '../kernel/threads.js';
 
 // sys/sys/_clock_id.h
 export const CLOCK = {
@@ -17,20 +18,6 @@ const CPUCLOCK_BIT = 0x80000000, CPUCLOCK_PROCESS_BIT = 0x40000000;
 export const TIMER_ABSTIME = 1;
 export const GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 const NS = 1000000000n;
-
-// Realtime: the host's wall clock, read once and carried forward on the monotonic clock, so both advance
-// together at nanosecond resolution. Re-read when they drift apart by more than 50 ms (host clock set).
-let realBase = BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
-export function realtimeNs(): bigint {
-  const mono = process.hrtime.bigint();
-  const t = realBase + mono;
-  const wall = BigInt(Date.now()) * 1000000n;
-  if (t - wall > 50000000n || wall - t > 50000000n) {
-    realBase = wall - mono;
-    return wall;
-  }
-  return t;
-}
 
 /** The clock's current value in nanoseconds; undefined for ids FreeBSD does not know (EINVAL). */
 export function clockNs(id: number, pid: number): bigint | undefined {

@@ -1,5 +1,4 @@
 // Loader checks on synthetic images, and the initial stack layout against a plain memory model.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseElf, ExecError, PT_LOAD, PT_NOTE, EM_X86_64 } from '../../src/loader/elf.js';
 import { buildStack, AT } from '../../src/loader/stack.js';
@@ -45,14 +44,6 @@ describe('parseElf', () => {
 
   it('accepts an aarch64 executable (the machine picks the Arch)', () => {
     expect(parseElf('x', elf({ machine: 183 })).machine).toBe(183);
-  });
-
-  it('tells Go programs (a build ID note owned by "Go") from others', () => {
-    const dir = new URL('../../guest-binaries/build/', import.meta.url);
-    const go = parseElf('go', readFileSync(new URL('go/freebsd-amd64/hello', dir)));
-    const c = parseElf('c', readFileSync(new URL('amd64/hello', dir)));
-    expect([go.go, c.go]).toEqual([true, false]);
-    expect(parseElf('x', elf({ osabi: 0, note: true })).go).toBe(false);
   });
 
   it('accepts the ABI note as the brand when EI_OSABI is 0 (elfy reads OSABI from the wrong byte)', () => {
